@@ -1,0 +1,259 @@
+package briefing
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// State is where an announcement is in its life.
+type State string
+
+// The states: draft → briefing (staff can read it, nothing external) →
+// released (gone out to its channels); any of them → withdrawn.
+const (
+	StateDraft     State = "draft"
+	StateBriefing  State = "briefing"
+	StateReleased  State = "released"
+	StateWithdrawn State = "withdrawn"
+)
+
+// Audience names who an announcement concerns: the union of its parts.
+type Audience struct {
+	All         bool     `json:"all"`
+	Departments []string `json:"departments"`
+	Locations   []string `json:"locations"`
+	Roles       []Role   `json:"roles"`
+	Users       []string `json:"users"` // e-mail addresses
+}
+
+// Matches reports whether u is a recipient. Roles do not exclude: a manager
+// in Sales is a recipient of a Sales briefing.
+func (a *Audience) Matches(u *User) bool {
+	if !u.Active {
+		return false
+	}
+	if a.All {
+		return true
+	}
+	eq := func(want string) func(string) bool {
+		return func(s string) bool { return strings.EqualFold(s, want) }
+	}
+	if u.Department != "" && slices.ContainsFunc(a.Departments, eq(u.Department)) {
+		return true
+	}
+	if u.Location != "" && slices.ContainsFunc(a.Locations, eq(u.Location)) {
+		return true
+	}
+	for _, r := range a.Roles {
+		if slices.Contains(u.Roles, r) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(a.Users, eq(u.Email))
+}
+
+// Empty reports whether the audience names nobody at all.
+func (a *Audience) Empty() bool {
+	return !a.All && len(a.Departments) == 0 && len(a.Locations) == 0 && len(a.Roles) == 0 && len(a.Users) == 0
+}
+
+// OnDeadline says what happens when the deadline passes below the threshold.
+type OnDeadline string
+
+// The deadline actions.
+const (
+	DeadlineHold    OnDeadline = "hold"
+	DeadlineRelease OnDeadline = "release"
+)
+
+// Policy is an announcement's release rule.
+type Policy struct {
+	Threshold           float64    `json:"threshold"`
+	DepartmentThreshold *float64   `json:"department_threshold"`
+	NotBefore           *time.Time `json:"not_before"`
+	Deadline            *time.Time `json:"deadline"`
+	OnDeadline          OnDeadline `json:"on_deadline"`
+}
+
+// DefaultThreshold is the share of recipients who must acknowledge when the
+// author sets none.
+const DefaultThreshold = 0.8
+
+// ChannelText is the public text of an announcement on one channel.
+type ChannelText struct {
+	ChannelID string `json:"channel_id"`
+	Text      string `json:"text"`
+}
+
+// Announcement is a piece of news: briefed to staff first, released to the
+// outside world once the gate opens.
+type Announcement struct {
+	ID       string        `json:"id"`
+	Slug     string        `json:"slug"`
+	State    State         `json:"state"`
+	Title    string        `json:"title"`
+	Summary  string        `json:"summary"`
+	Body     string        `json:"body"`
+	Audience Audience      `json:"audience"`
+	Policy   Policy        `json:"policy"`
+	Channels []ChannelText `json:"channels"`
+
+	AuthorID    string     `json:"author_id"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	PublishedAt *time.Time `json:"published_at"`
+	ReleasedAt  *time.Time `json:"released_at"`
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
+	Recipients  int        `json:"recipients"`
+
+	// HTML is the body rendered and sanitised once, at publish.
+	HTML string `json:"-"`
+	// Departments is the frozen list of the recipients' departments; a
+	// receipt refers to its department by index into it.
+	Departments []string `json:"-"`
+	// ReleaseReason says what opened the gate: threshold, manual, deadline.
+	ReleaseReason string `json:"-"`
+}
+
+// Limits of an announcement's fields.
+const (
+	MaxTitle       = 200
+	MaxSummary     = 500
+	MaxBody        = 200_000
+	MaxChannelText = 5000
+)
+
+// Normalize trims fields and fills in defaults.
+func (a *Announcement) Normalize() {
+	a.Title = strings.TrimSpace(a.Title)
+	a.Summary = strings.TrimSpace(a.Summary)
+	if a.Policy.Threshold == 0 {
+		a.Policy.Threshold = DefaultThreshold
+	}
+	if a.Policy.OnDeadline == "" {
+		a.Policy.OnDeadline = DeadlineHold
+	}
+	if a.Policy.NotBefore != nil {
+		t := a.Policy.NotBefore.UTC()
+		a.Policy.NotBefore = &t
+	}
+	if a.Policy.Deadline != nil {
+		t := a.Policy.Deadline.UTC()
+		a.Policy.Deadline = &t
+	}
+	a.Audience.Users = compactStrings(a.Audience.Users, NormalizeEmail)
+	a.Audience.Departments = compactStrings(a.Audience.Departments, strings.TrimSpace)
+	a.Audience.Locations = compactStrings(a.Audience.Locations, strings.TrimSpace)
+	if a.Channels == nil {
+		a.Channels = []ChannelText{}
+	}
+}
+
+func compactStrings(in []string, norm func(string) string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		if s = norm(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Validate checks a draft. channelExists tells whether a channel id is known.
+func (a *Announcement) Validate(channelExists func(id string) bool) error {
+	if a.Title == "" {
+		return Invalid("title", "a title is required")
+	}
+	if len(a.Title) > MaxTitle {
+		return Invalid("title", "the title must be at most %d characters", MaxTitle)
+	}
+	if len(a.Summary) > MaxSummary {
+		return Invalid("summary", "the summary must be at most %d characters", MaxSummary)
+	}
+	if len(a.Body) > MaxBody {
+		return Invalid("body", "the body must be at most %d characters", MaxBody)
+	}
+	p := a.Policy
+	if !(p.Threshold > 0 && p.Threshold <= 1) {
+		return Invalid("policy.threshold", "the threshold must be more than 0 and at most 1")
+	}
+	if p.DepartmentThreshold != nil && !(*p.DepartmentThreshold > 0 && *p.DepartmentThreshold <= 1) {
+		return Invalid("policy.department_threshold", "the department threshold must be more than 0 and at most 1")
+	}
+	if p.OnDeadline != DeadlineHold && p.OnDeadline != DeadlineRelease {
+		return Invalid("policy.on_deadline", "on_deadline must be hold or release")
+	}
+	if p.Deadline != nil && p.NotBefore != nil && p.Deadline.Before(*p.NotBefore) {
+		return Invalid("policy.deadline", "the deadline must not be before not_before")
+	}
+	for i, r := range a.Audience.Roles {
+		if _, ok := ParseRole(string(r)); !ok {
+			return Invalid("audience.roles", "role %d (%q) is not one of employee, author, manager, admin", i, r)
+		}
+	}
+	seen := map[string]bool{}
+	for i, c := range a.Channels {
+		if !channelExists(c.ChannelID) {
+			return Invalid("channels", "channel %d (%q) does not exist", i, c.ChannelID)
+		}
+		if seen[c.ChannelID] {
+			return Invalid("channels", "channel %q is named twice", c.ChannelID)
+		}
+		seen[c.ChannelID] = true
+		if len(c.Text) > MaxChannelText {
+			return Invalid("channels", "the text for channel %q must be at most %d characters", c.ChannelID, MaxChannelText)
+		}
+	}
+	return nil
+}
+
+// Internal reports whether the announcement is briefed and never released.
+func (a *Announcement) Internal() bool { return len(a.Channels) == 0 }
+
+// ChannelTextFor returns the public text for a channel: its own variant, or
+// the summary.
+func (a *Announcement) ChannelTextFor(channelID string) string {
+	for _, c := range a.Channels {
+		if c.ChannelID == channelID && strings.TrimSpace(c.Text) != "" {
+			return c.Text
+		}
+	}
+	return a.Summary
+}
+
+// Slugify makes a URL path segment from a title: lower-case letters and
+// digits joined by single hyphens.
+func Slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case r == 'ä':
+			b.WriteString("ae")
+		case r == 'ö':
+			b.WriteString("oe")
+		case r == 'ü':
+			b.WriteString("ue")
+		case r == 'ß':
+			b.WriteString("ss")
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+		if b.Len() >= 80 {
+			break
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if s == "" {
+		s = "news"
+	}
+	return s
+}

@@ -1,0 +1,88 @@
+package briefing
+
+import "time"
+
+// Receipt records one recipient's progress with one announcement. Read is
+// not acknowledged, and both are kept apart from delivered.
+type Receipt struct {
+	AnnouncementID string     `json:"-"`
+	UserID         string     `json:"user_id"`
+	Email          string     `json:"email"`
+	Name           string     `json:"name"`
+	Department     string     `json:"department"`
+	ReadAt         *time.Time `json:"read_at"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at"`
+}
+
+// ReceiptStatus filters receipts.
+type ReceiptStatus string
+
+// The receipt statuses: pending = not read, read = read but not
+// acknowledged, acknowledged.
+const (
+	StatusPending      ReceiptStatus = "pending"
+	StatusRead         ReceiptStatus = "read"
+	StatusAcknowledged ReceiptStatus = "acknowledged"
+)
+
+// Status says where the receipt stands.
+func (r *Receipt) Status() ReceiptStatus {
+	switch {
+	case r.AcknowledgedAt != nil:
+		return StatusAcknowledged
+	case r.ReadAt != nil:
+		return StatusRead
+	}
+	return StatusPending
+}
+
+// Briefing is an announcement as one recipient sees it in their inbox.
+type Briefing struct {
+	ID             string     `json:"id"`
+	Title          string     `json:"title"`
+	Summary        string     `json:"summary"`
+	HTML           string     `json:"html,omitempty"`
+	State          State      `json:"state"`
+	Deadline       *time.Time `json:"deadline"`
+	PublishedAt    *time.Time `json:"published_at"`
+	ReleasedAt     *time.Time `json:"released_at"`
+	ReadAt         *time.Time `json:"read_at"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at"`
+}
+
+// Question is a recipient's question on a briefing before launch. Questions
+// are never deleted: criticism is answered, not censored.
+type Question struct {
+	ID             string     `json:"id"`
+	AnnouncementID string     `json:"-"`
+	UserID         string     `json:"-"`
+	AskerName      string     `json:"asker,omitempty"`
+	Text           string     `json:"text"`
+	AskedAt        time.Time  `json:"asked_at"`
+	Answer         string     `json:"answer"`
+	AnsweredAt     *time.Time `json:"answered_at"`
+	AnsweredBy     string     `json:"-"`
+}
+
+// MaxQuestion is the longest question or answer.
+const MaxQuestion = 4000
+
+// ValidateText checks the text of a question or an answer.
+func ValidateText(s string) error {
+	if s == "" {
+		return Invalid("text", "the text is empty")
+	}
+	if len(s) > MaxQuestion {
+		return Invalid("text", "the text must be at most %d characters", MaxQuestion)
+	}
+	return nil
+}
+
+// Event is one line of the append-only audit log.
+type Event struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Target string    `json:"target"`
+	Detail string    `json:"detail"`
+}

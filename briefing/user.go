@@ -1,0 +1,105 @@
+package briefing
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do. Roles add up: an admin may do everything an
+// author or a manager may.
+type Role string
+
+// The roles of the contract.
+const (
+	RoleEmployee Role = "employee"
+	RoleAuthor   Role = "author"
+	RoleManager  Role = "manager"
+	RoleAdmin    Role = "admin"
+)
+
+// ParseRole checks that s names a role.
+func ParseRole(s string) (Role, bool) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case RoleEmployee, RoleAuthor, RoleManager, RoleAdmin:
+		return r, true
+	}
+	return "", false
+}
+
+// User is a person in the directory.
+type User struct {
+	ID           string    `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	Department   string    `json:"department"`
+	Location     string    `json:"location"`
+	Roles        []Role    `json:"roles"`
+	Active       bool      `json:"active"`
+	CreatedAt    time.Time `json:"created_at"`
+	PasswordHash []byte    `json:"-"`
+}
+
+// Has reports whether u may act as role r. Every user is an employee; an
+// admin is also an author and a manager.
+func (u *User) Has(r Role) bool {
+	if r == RoleEmployee {
+		return true
+	}
+	return slices.Contains(u.Roles, r) || slices.Contains(u.Roles, RoleAdmin)
+}
+
+// NormalizeEmail gives the form under which an address is unique.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Normalize trims the fields, lower-cases the e-mail address, and gives a
+// user without roles the employee role.
+func (u *User) Normalize() {
+	u.Email = NormalizeEmail(u.Email)
+	u.Name = strings.TrimSpace(u.Name)
+	u.Department = strings.TrimSpace(u.Department)
+	u.Location = strings.TrimSpace(u.Location)
+	if len(u.Roles) == 0 {
+		u.Roles = []Role{RoleEmployee}
+	}
+	slices.Sort(u.Roles)
+	u.Roles = slices.Compact(u.Roles)
+}
+
+// Validate checks a user before it is stored.
+func (u *User) Validate() error {
+	if u.Email == "" {
+		return Invalid("email", "an e-mail address is required")
+	}
+	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
+		return Invalid("email", "%q is not an e-mail address", u.Email)
+	}
+	if len(u.Email) > 254 {
+		return Invalid("email", "the e-mail address is longer than 254 characters")
+	}
+	if u.Name == "" {
+		return Invalid("name", "a name is required")
+	}
+	if len(u.Name) > 200 || len(u.Department) > 100 || len(u.Location) > 100 {
+		return Invalid("name", "name, department and location must be shorter than 200, 100 and 100 characters")
+	}
+	for i, r := range u.Roles {
+		if _, ok := ParseRole(string(r)); !ok {
+			return Invalid("roles", "role %d (%q) is not one of employee, author, manager, admin", i, r)
+		}
+	}
+	return nil
+}
+
+// ValidatePassword applies the password rule: long enough to resist guessing,
+// short enough for bcrypt.
+func ValidatePassword(p string) error {
+	if len(p) < 8 {
+		return Invalid("password", "the password must have at least 8 characters")
+	}
+	if len(p) > 72 {
+		return Invalid("password", "the password must have at most 72 bytes")
+	}
+	return nil
+}

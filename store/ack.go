@@ -1,0 +1,201 @@
+package store
+
+import (
+	"bytes"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"firsthand/briefing"
+)
+
+// notAddressed is the answer for an announcement that does not exist and for
+// one not addressed to the caller alike: existence is not leaked.
+func notAddressed() error { return briefing.NotFound("no such briefing") }
+
+// recipientOf returns the announcement and the caller's receipt, or not
+// found for anyone who is not a recipient of a visible briefing.
+func recipientOf(tx *bolt.Tx, annID, userID uint64) (*briefing.Announcement, receipt, error) {
+	v := tx.Bucket(bReceipts).Get(pair(annID, userID))
+	if v == nil {
+		return nil, receipt{}, notAddressed()
+	}
+	a, err := getAnnouncement(tx, u64(annID))
+	if err != nil || a.State == briefing.StateWithdrawn || a.State == briefing.StateDraft {
+		return nil, receipt{}, notAddressed()
+	}
+	return a, decodeReceipt(v), nil
+}
+
+func briefingOf(a *briefing.Announcement, r receipt) briefing.Briefing {
+	return briefing.Briefing{
+		ID: a.ID, Title: a.Title, Summary: a.Summary, State: a.State, Deadline: a.Policy.Deadline,
+		PublishedAt: a.PublishedAt, ReleasedAt: a.ReleasedAt,
+		ReadAt: fromMicros(r.readAt), AcknowledgedAt: fromMicros(r.ackAt),
+	}
+}
+
+func ids(annID, userID string) (uint64, uint64, error) {
+	a, err := parseID("briefing", annID)
+	if err != nil {
+		return 0, 0, notAddressed()
+	}
+	u, err := parseID("user", userID)
+	if err != nil {
+		return 0, 0, notAddressed()
+	}
+	return a, u, nil
+}
+
+// ReadBriefing returns a briefing with its HTML to one of its recipients and
+// records the read receipt on the first call.
+func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
+	an, un, err := ids(annID, userID)
+	if err != nil {
+		return briefing.Briefing{}, err
+	}
+	var b briefing.Briefing
+	var unread bool
+	err = s.db.View(func(tx *bolt.Tx) error {
+		a, r, err := recipientOf(tx, an, un)
+		if err != nil {
+			return err
+		}
+		if err := loadBody(tx, a); err != nil {
+			return err
+		}
+		b = briefingOf(a, r)
+		b.HTML = a.HTML
+		unread = r.readAt == 0
+		return nil
+	})
+	if err != nil || !unread {
+		return b, err
+	}
+	// Only the first read writes; later reads stay in read transactions.
+	var readAt int64
+	err = s.db.Batch(func(tx *bolt.Tx) error {
+		readAt = 0
+		_, r, err := recipientOf(tx, an, un)
+		if err != nil {
+			return err
+		}
+		readAt = r.readAt
+		if r.readAt != 0 {
+			return nil
+		}
+		r.readAt = micros(s.now())
+		readAt = r.readAt
+		if err := tx.Bucket(bReceipts).Put(pair(an, un), r.encode()); err != nil {
+			return err
+		}
+		return bumpCounters(tx, an, r.dept, 1, 0)
+	})
+	b.ReadAt = fromMicros(readAt)
+	return b, err
+}
+
+// AckResult is what an acknowledgement did.
+type AckResult struct {
+	AcknowledgedAt time.Time
+	// Released is true when this acknowledgement opened the gate.
+	Released bool
+}
+
+// Acknowledge records that a recipient has read and understood a briefing.
+// It is idempotent (a repeat returns the first time) and implies read. The
+// counters change and the gate is re-evaluated in the same transaction, so
+// the acknowledgement that crosses the threshold releases. Many arrive at
+// once: db.Batch lets one fsync serve them all. The batch function may run
+// more than once, so it derives everything from the transaction it is given.
+func (s *Store) Acknowledge(annID, userID string) (AckResult, error) {
+	an, un, err := ids(annID, userID)
+	if err != nil {
+		return AckResult{}, err
+	}
+	var res AckResult
+	err = s.db.Batch(func(tx *bolt.Tx) error {
+		res = AckResult{}
+		a, r, err := recipientOf(tx, an, un)
+		if err != nil {
+			return err
+		}
+		if r.ackAt != 0 {
+			res.AcknowledgedAt = *fromMicros(r.ackAt)
+			return nil
+		}
+		now := s.now()
+		var read uint32
+		if r.readAt == 0 {
+			r.readAt, read = micros(now), 1
+		}
+		r.ackAt = micros(now)
+		res.AcknowledgedAt = *fromMicros(r.ackAt)
+		if err := tx.Bucket(bReceipts).Put(pair(an, un), r.encode()); err != nil {
+			return err
+		}
+		if err := bumpCounters(tx, an, r.dept, read, 1); err != nil {
+			return err
+		}
+		if err := audit(tx, now, "user:"+userID, "briefing.acknowledge", "announcement:"+annID, ""); err != nil {
+			return err
+		}
+		res.Released, err = gate(tx, a, now)
+		return err
+	})
+	if err == nil && res.Released {
+		s.signal(s.OnRelease)
+	}
+	return res, err
+}
+
+// Inbox lists the briefings addressed to a person: unacknowledged first,
+// then newest first. Withdrawn ones are gone from it.
+func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
+	un, err := parseID("user", userID)
+	if err != nil {
+		return nil, err
+	}
+	var out []briefing.Briefing
+	err = s.db.View(func(tx *bolt.Tx) error {
+		prefix := u64(un)
+		receipts := tx.Bucket(bReceipts)
+		c := tx.Bucket(bInbox).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			an := bytesToU64(k[8:])
+			a, err := getAnnouncement(tx, u64(an))
+			if err != nil {
+				return err
+			}
+			if a.State == briefing.StateWithdrawn {
+				continue
+			}
+			out = append(out, briefingOf(a, decodeReceipt(receipts.Get(pair(an, un)))))
+		}
+		return nil
+	})
+	slices.SortStableFunc(out, func(x, y briefing.Briefing) int {
+		if (x.AcknowledgedAt == nil) != (y.AcknowledgedAt == nil) {
+			if x.AcknowledgedAt == nil {
+				return -1
+			}
+			return 1
+		}
+		return y.PublishedAt.Compare(*x.PublishedAt)
+	})
+	return out, err
+}
+
+// IsRecipient reports whether a user is among an announcement's recipients.
+func (s *Store) IsRecipient(annID, userID string) bool {
+	an, un, err := ids(annID, userID)
+	if err != nil {
+		return false
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		_, _, err := recipientOf(tx, an, un)
+		return err
+	})
+	return err == nil
+}

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"encoding/json"
+
+	bolt "go.etcd.io/bbolt"
+
+	"firsthand/briefing"
+)
+
+// storedAnnouncement is the metadata record: everything but the body, which
+// lives in its own bucket so that the gate, read on every acknowledgement,
+// decodes a small record. The unexported-in-JSON fields of the domain type
+// are kept here explicitly.
+type storedAnnouncement struct {
+	briefing.Announcement
+	Departments   []string `json:"departments,omitempty"`
+	ReleaseReason string   `json:"release_reason,omitempty"`
+}
+
+type storedBody struct {
+	Markdown string `json:"markdown"`
+	HTML     string `json:"html,omitempty"`
+}
+
+func getAnnouncement(tx *bolt.Tx, key []byte) (*briefing.Announcement, error) {
+	v := tx.Bucket(bAnnouncements).Get(key)
+	if v == nil {
+		return nil, briefing.NotFound("no such announcement")
+	}
+	var sa storedAnnouncement
+	if err := json.Unmarshal(v, &sa); err != nil {
+		return nil, err
+	}
+	a := sa.Announcement
+	a.Departments, a.ReleaseReason = sa.Departments, sa.ReleaseReason
+	return &a, nil
+}
+
+func putAnnouncement(tx *bolt.Tx, a *briefing.Announcement) error {
+	meta := *a
+	meta.Body = ""
+	v, err := json.Marshal(storedAnnouncement{Announcement: meta, Departments: a.Departments, ReleaseReason: a.ReleaseReason})
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bAnnouncements).Put(u64(mustID(a.ID)), v)
+}
+
+func putBody(tx *bolt.Tx, a *briefing.Announcement) error {
+	v, err := json.Marshal(storedBody{Markdown: a.Body, HTML: a.HTML})
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bBodies).Put(u64(mustID(a.ID)), v)
+}
+
+func loadBody(tx *bolt.Tx, a *briefing.Announcement) error {
+	var b storedBody
+	if v := tx.Bucket(bBodies).Get(u64(mustID(a.ID))); v != nil {
+		if err := json.Unmarshal(v, &b); err != nil {
+			return err
+		}
+	}
+	a.Body, a.HTML = b.Markdown, b.HTML
+	return nil
+}
+
+// CreateAnnouncement stores a new draft and fills in its id and slug.
+func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := validateDraft(tx, a); err != nil {
+			return err
+		}
+		id, err := tx.Bucket(bAnnouncements).NextSequence()
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		a.ID = formatID(id)
+		a.Slug = briefing.Slugify(a.Title) + "-" + a.ID
+		a.State = briefing.StateDraft
+		a.CreatedAt, a.UpdatedAt = now, now
+		if err := putAnnouncement(tx, a); err != nil {
+			return err
+		}
+		if err := putBody(tx, a); err != nil {
+			return err
+		}
+		return audit(tx, now, actor, "announcement.create", "announcement:"+a.ID, a.Title)
+	})
+}
+
+func validateDraft(tx *bolt.Tx, a *briefing.Announcement) error {
+	a.Normalize()
+	channels := tx.Bucket(bChannels)
+	return a.Validate(func(id string) bool {
+		n, err := parseID("channel", id)
+		return err == nil && channels.Get(u64(n)) != nil
+	})
+}
+
+// Announcement returns an announcement with its body.
+func (s *Store) Announcement(id string) (*briefing.Announcement, error) {
+	n, err := parseID("announcement", id)
+	if err != nil {
+		return nil, err
+	}
+	var a *briefing.Announcement
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if a, err = getAnnouncement(tx, u64(n)); err != nil {
+			return err
+		}
+		return loadBody(tx, a)
+	})
+	return a, err
+}
+
+// UpdateDraft changes a draft through fn (merge semantics are the caller's);
+// anything but a draft is a conflict.
+func (s *Store) UpdateDraft(id, actor string, fn func(a *briefing.Announcement) error) (*briefing.Announcement, error) {
+	n, err := parseID("announcement", id)
+	if err != nil {
+		return nil, err
+	}
+	var a *briefing.Announcement
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if a, err = getAnnouncement(tx, u64(n)); err != nil {
+			return err
+		}
+		if a.State != briefing.StateDraft {
+			return briefing.Conflict("the announcement is %s: only a draft can be edited", a.State)
+		}
+		if err := loadBody(tx, a); err != nil {
+			return err
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+		if err := validateDraft(tx, a); err != nil {
+			return err
+		}
+		a.Slug = briefing.Slugify(a.Title) + "-" + a.ID
+		a.UpdatedAt = s.now()
+		if err := putAnnouncement(tx, a); err != nil {
+			return err
+		}
+		if err := putBody(tx, a); err != nil {
+			return err
+		}
+		return audit(tx, a.UpdatedAt, actor, "announcement.update", "announcement:"+a.ID, "")
+	})
+	return a, err
+}
+
+// AnnouncementFilter selects announcements.
+type AnnouncementFilter struct {
+	State briefing.State
+	After string // cursor: announcements older than this id
+	Limit int
+}
+
+// Announcements lists announcement metadata (no bodies), newest first.
+func (s *Store) Announcements(f AnnouncementFilter) (list []*briefing.Announcement, next string, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bAnnouncements).Cursor()
+		k, _ := c.Last()
+		if f.After != "" {
+			n, err := parseID("announcement", f.After)
+			if err != nil {
+				return briefing.Invalid("after", "the cursor is not valid")
+			}
+			c.Seek(u64(n))
+			k, _ = c.Prev()
+		}
+		for ; k != nil; k, _ = c.Prev() {
+			a, err := getAnnouncement(tx, k)
+			if err != nil {
+				return err
+			}
+			if f.State != "" && a.State != f.State {
+				continue
+			}
+			if f.Limit > 0 && len(list) == f.Limit {
+				next = list[len(list)-1].ID
+				return nil
+			}
+			list = append(list, a)
+		}
+		return nil
+	})
+	return list, next, err
+}
+
+// ReleasedBySlug returns a released announcement for the public newsroom;
+// anything else is not found, so the public learns nothing of it.
+func (s *Store) ReleasedBySlug(slug string) (*briefing.Announcement, error) {
+	id := slug
+	if i := lastDash(slug); i >= 0 {
+		id = slug[i+1:]
+	}
+	a, err := s.Announcement(id)
+	if err != nil || a.State != briefing.StateReleased || a.Slug != slug {
+		return nil, briefing.NotFound("no such news")
+	}
+	return a, nil
+}
+
+func lastDash(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '-' {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,28 @@
+// Package store keeps Firsthand's data in one bbolt file.
+//
+// The bucket tree (ids are 8-byte big-endian sequence numbers, so cursor
+// order is id order; "|" is concatenation, not a byte):
+//
+//	meta               "schema" → uint64 schema version
+//	users              userID → JSON briefing.User (+ password hash)
+//	users_by_email     normalised e-mail → userID
+//	tokens             SHA-256(token) → userID           (tokens are never stored in clear)
+//	sessions           SHA-256(session) → userID | expiry unix seconds
+//	audit              seq → JSON briefing.Event          (append-only)
+//	announcements      annID → JSON announcement metadata (no body: the gate reads this on every ack)
+//	bodies             annID → JSON {markdown, html}
+//	receipts           annID | userID → readAt µs | ackAt µs | department index (uint16)   18 bytes
+//	inbox              userID | annID → empty            (a person's briefings, in publish order)
+//	counters           annID | department index (uint16) → recipients | read | acknowledged (3 × uint32)
+//	questions          annID | questionID → JSON briefing.Question
+//	question_ann       questionID → annID
+//	channels           channelID → JSON channel with its config (secrets stay in here)
+//	deliveries         deliveryID → JSON briefing.Delivery
+//	deliveries_by_ann  annID | deliveryID → empty
+//	outbox             deliveryID → empty                (deliveries still to send)
+//	mail_jobs          jobID → JSON mailJob              (notifications still to e-mail)
+//
+// Receipts and counters change in one transaction, so readiness is read from
+// counters in O(departments) and never by scanning receipts. The transaction
+// that releases an announcement also writes its deliveries and outbox rows.
+package store

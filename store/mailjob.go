@@ -1,0 +1,267 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"firsthand/briefing"
+)
+
+// MailKind says what a notification job tells people.
+type MailKind string
+
+// The notification kinds.
+const (
+	MailBriefing       MailKind = "briefing"        // new briefing: please read and acknowledge
+	MailReleased       MailKind = "released"        // the news is now public
+	MailReminder       MailKind = "reminder"        // you have not acknowledged yet
+	MailDeliveryFailed MailKind = "delivery_failed" // to authors and managers
+)
+
+// mailJob is one notification to many people. It walks its recipients in id
+// order and remembers how far it got, so a failing mail server delays mail
+// but loses none, and a restart resumes where it stopped.
+type mailJob struct {
+	ID             string    `json:"id"`
+	Kind           MailKind  `json:"kind"`
+	AnnouncementID string    `json:"announcement_id"`
+	DeliveryID     string    `json:"delivery_id,omitempty"`
+	Department     string    `json:"department,omitempty"` // reminders: only this department
+	UserIDs        []string  `json:"user_ids,omitempty"`   // explicit recipients instead of the audience
+	Cursor         uint64    `json:"cursor"`               // the last user id done
+	Attempts       int       `json:"attempts"`
+	NextAttemptAt  time.Time `json:"next_attempt_at"`
+	LastError      string    `json:"last_error,omitempty"`
+}
+
+func enqueueMail(tx *bolt.Tx, j mailJob, now time.Time) error {
+	b := tx.Bucket(bMailJobs)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	j.ID, j.NextAttemptAt = formatID(id), now
+	if j.Kind == MailDeliveryFailed {
+		if j.UserIDs, err = authorsAndManagers(tx, j.AnnouncementID); err != nil {
+			return err
+		}
+	}
+	v, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	return b.Put(u64(id), v)
+}
+
+// authorsAndManagers are told when a delivery fails: the author and the
+// managers of the recipients' departments.
+func authorsAndManagers(tx *bolt.Tx, annID string) ([]string, error) {
+	a, err := getAnnouncement(tx, u64(mustID(annID)))
+	if err != nil {
+		return nil, err
+	}
+	out := []string{a.AuthorID}
+	err = tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
+		u, err := decodeUser(v)
+		if err != nil {
+			return err
+		}
+		if u.Active && u.ID != a.AuthorID && hasRole(u, briefing.RoleManager) && containsFold(a.Departments, u.Department) {
+			out = append(out, u.ID)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func hasRole(u *briefing.User, r briefing.Role) bool {
+	for _, have := range u.Roles {
+		if have == r {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// MailJob is a notification job as the mail worker sees it.
+type MailJob struct {
+	ID             string
+	Kind           MailKind
+	AnnouncementID string
+	DeliveryID     string
+	Attempts       int
+	NextAttemptAt  time.Time
+}
+
+// MailRecipient is one person a job still has to reach.
+type MailRecipient struct {
+	UserID, Email, Name string
+}
+
+// DueMailJobs lists the jobs whose next attempt is due.
+func (s *Store) DueMailJobs() ([]MailJob, error) {
+	var out []MailJob
+	now := s.now()
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bMailJobs).ForEach(func(k, v []byte) error {
+			var j mailJob
+			if err := json.Unmarshal(v, &j); err != nil {
+				return err
+			}
+			if !j.NextAttemptAt.After(now) {
+				out = append(out, MailJob{j.ID, j.Kind, j.AnnouncementID, j.DeliveryID, j.Attempts, j.NextAttemptAt})
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// NextMailRecipients returns up to limit people the job has yet to reach,
+// after its cursor. Reminders skip whoever has acknowledged meanwhile.
+func (s *Store) NextMailRecipients(jobID string, limit int) ([]MailRecipient, error) {
+	var out []MailRecipient
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bMailJobs).Get(u64(mustID(jobID)))
+		if v == nil {
+			return briefing.NotFound("no such mail job")
+		}
+		var j mailJob
+		if err := json.Unmarshal(v, &j); err != nil {
+			return err
+		}
+		add := func(uid []byte) error {
+			u, err := userByKey(tx, uid)
+			if err != nil || !u.Active {
+				return nil // gone from the directory: nobody to tell
+			}
+			out = append(out, MailRecipient{UserID: u.ID, Email: u.Email, Name: u.Name})
+			return nil
+		}
+		if j.UserIDs != nil {
+			for _, id := range j.UserIDs {
+				if n := mustID(id); n > j.Cursor && len(out) < limit {
+					if err := add(u64(n)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		an := mustID(j.AnnouncementID)
+		a, err := getAnnouncement(tx, u64(an))
+		if err != nil {
+			return err
+		}
+		prefix := u64(an)
+		c := tx.Bucket(bReceipts).Cursor()
+		for k, v := c.Seek(pair(an, j.Cursor+1)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Next() {
+			if j.Kind == MailReminder {
+				r := decodeReceipt(v)
+				if r.ackAt != 0 || (j.Department != "" && a.Departments[r.dept] != j.Department) {
+					continue
+				}
+			}
+			if err := add(clone(k[8:])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AdvanceMailJob records that everyone up to and including userID has been
+// mailed; done removes the finished job.
+func (s *Store) AdvanceMailJob(jobID, userID string, done bool) error {
+	return s.updateMailJob(jobID, func(j *mailJob) bool {
+		if userID != "" {
+			j.Cursor = mustID(userID)
+		}
+		j.Attempts, j.LastError = 0, ""
+		return done
+	})
+}
+
+// DeferMailJob records a failed send; the job is tried again after delay.
+func (s *Store) DeferMailJob(jobID string, cause error, delay time.Duration) error {
+	return s.updateMailJob(jobID, func(j *mailJob) bool {
+		j.Attempts++
+		j.LastError = cause.Error()
+		j.NextAttemptAt = s.now().Add(delay)
+		return false
+	})
+}
+
+func (s *Store) updateMailJob(jobID string, fn func(j *mailJob) (remove bool)) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bMailJobs)
+		k := u64(mustID(jobID))
+		v := b.Get(k)
+		if v == nil {
+			return nil
+		}
+		var j mailJob
+		if err := json.Unmarshal(v, &j); err != nil {
+			return err
+		}
+		if fn(&j) {
+			return b.Delete(k)
+		}
+		nv, err := json.Marshal(j)
+		if err != nil {
+			return err
+		}
+		return b.Put(k, nv)
+	})
+}
+
+// Remind queues a reminder to every recipient (of one department, if given)
+// who has not acknowledged, and says how many that is now.
+func (s *Store) Remind(annID, department, actor string) (int, error) {
+	n, err := parseID("announcement", annID)
+	if err != nil {
+		return 0, err
+	}
+	count := 0
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		a, err := getAnnouncement(tx, u64(n))
+		if err != nil {
+			return err
+		}
+		if a.State != briefing.StateBriefing && a.State != briefing.StateReleased {
+			return briefing.Conflict("the announcement is %s: there is nobody to remind", a.State)
+		}
+		total, depts := countsOf(tx, n)
+		count = total.Recipients - total.Acknowledged
+		if department != "" {
+			count = 0
+			for i, d := range a.Departments {
+				if d == department {
+					count = depts[i].Recipients - depts[i].Acknowledged
+				}
+			}
+		}
+		now := s.now()
+		if count > 0 {
+			if err := enqueueMail(tx, mailJob{Kind: MailReminder, AnnouncementID: a.ID, Department: department}, now); err != nil {
+				return err
+			}
+		}
+		return audit(tx, now, actor, "announcement.remind", "announcement:"+a.ID,
+			jsonString(map[string]any{"department": department, "reminded": count}))
+	})
+	return count, err
+}

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bucket names, drawn in doc.go.
+var (
+	bMeta          = []byte("meta")
+	bUsers         = []byte("users")
+	bUsersByEmail  = []byte("users_by_email")
+	bTokens        = []byte("tokens")
+	bSessions      = []byte("sessions")
+	bAudit         = []byte("audit")
+	bAnnouncements = []byte("announcements")
+	bBodies        = []byte("bodies")
+	bReceipts      = []byte("receipts")
+	bInbox         = []byte("inbox")
+	bCounters      = []byte("counters")
+	bQuestions     = []byte("questions")
+	bQuestionAnn   = []byte("question_ann")
+	bChannels      = []byte("channels")
+	bDeliveries    = []byte("deliveries")
+	bDeliveriesAnn = []byte("deliveries_by_ann")
+	bOutbox        = []byte("outbox")
+	bMailJobs      = []byte("mail_jobs")
+)
+
+var keySchema = []byte("schema")
+
+// migrations is append-only: migration i brings the schema from version i
+// to i+1. Never edit or reorder one that has shipped.
+var migrations = []func(tx *bolt.Tx) error{
+	// 1: the initial buckets.
+	func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bUsers, bUsersByEmail, bTokens, bSessions, bAudit,
+			bAnnouncements, bBodies, bReceipts, bInbox, bCounters, bQuestions, bQuestionAnn,
+			bChannels, bDeliveries, bDeliveriesAnn, bOutbox, bMailJobs} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// SchemaVersion is the version this build writes.
+func SchemaVersion() int { return len(migrations) }
+
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bMeta)
+		if err != nil {
+			return err
+		}
+		v := schemaOf(meta)
+		if v > uint64(len(migrations)) {
+			return fmt.Errorf("the database has schema version %d, newer than this build's %d: use a newer firsthand", v, len(migrations))
+		}
+		for i := v; i < uint64(len(migrations)); i++ {
+			if err := migrations[i](tx); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
+			if err := meta.Put(keySchema, u64(i+1)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func schemaOf(meta *bolt.Bucket) uint64 {
+	if v := meta.Get(keySchema); len(v) == 8 {
+		return binary.BigEndian.Uint64(v)
+	}
+	return 0
+}
+
+// Schema returns the database's schema version.
+func (s *Store) Schema() (int, error) {
+	var v uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v = schemaOf(tx.Bucket(bMeta))
+		return nil
+	})
+	return int(v), err
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"bytes"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"firsthand/briefing"
+)
+
+type recipient struct {
+	id   uint64
+	dept string
+}
+
+// Publish briefs a draft to its audience. In one transaction it resolves the
+// audience to a frozen recipient list (the denominator of every ratio from
+// now on), renders the body once, and writes the receipts, the inbox index
+// and the per-department counters, so a crash leaves all or nothing.
+func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
+	n, err := parseID("announcement", id)
+	if err != nil {
+		return nil, err
+	}
+	var a *briefing.Announcement
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if a, err = getAnnouncement(tx, u64(n)); err != nil {
+			return err
+		}
+		if a.State != briefing.StateDraft {
+			return briefing.Conflict("the announcement is %s: only a draft can be published", a.State)
+		}
+		if err := loadBody(tx, a); err != nil {
+			return err
+		}
+		if err := validateDraft(tx, a); err != nil {
+			return err
+		}
+		if a.HTML, err = briefing.RenderMarkdown(a.Body); err != nil {
+			return briefing.Invalid("body", "the body could not be rendered: %v", err)
+		}
+		recipients, err := resolveAudience(tx, &a.Audience)
+		if err != nil {
+			return err
+		}
+		if len(recipients) == 0 {
+			return briefing.Invalid("audience", "the audience resolves to nobody: add departments, locations, roles or people")
+		}
+		a.Departments = departmentsOf(recipients)
+		if err := fanOut(tx, n, recipients, a.Departments); err != nil {
+			return err
+		}
+		now := s.now()
+		a.State, a.PublishedAt, a.Recipients, a.UpdatedAt = briefing.StateBriefing, &now, len(recipients), now
+		if err := putAnnouncement(tx, a); err != nil {
+			return err
+		}
+		if err := putBody(tx, a); err != nil {
+			return err
+		}
+		if err := enqueueMail(tx, mailJob{Kind: MailBriefing, AnnouncementID: a.ID}, now); err != nil {
+			return err
+		}
+		return audit(tx, now, actor, "announcement.publish", "announcement:"+a.ID,
+			jsonString(map[string]int{"recipients": len(recipients)}))
+	})
+	if err == nil {
+		s.signal(s.OnPublish)
+	}
+	return a, err
+}
+
+// resolveAudience scans the directory once, in id order.
+func resolveAudience(tx *bolt.Tx, aud *briefing.Audience) ([]recipient, error) {
+	var out []recipient
+	c := tx.Bucket(bUsers).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		u, err := decodeUser(v)
+		if err != nil {
+			return nil, err
+		}
+		if aud.Matches(u) {
+			out = append(out, recipient{id: bytesToU64(k), dept: u.Department})
+		}
+	}
+	return out, nil
+}
+
+func departmentsOf(rs []recipient) []string {
+	var depts []string
+	for _, r := range rs {
+		depts = append(depts, r.dept)
+	}
+	slices.Sort(depts)
+	return slices.Compact(depts)
+}
+
+// fanOut writes receipts, inbox entries and counters. Recipients come in id
+// order, so receipt keys (annID|userID) and inbox keys (userID|annID) are
+// both written in ascending order, which keeps bbolt's page splits cheap.
+func fanOut(tx *bolt.Tx, annID uint64, rs []recipient, depts []string) error {
+	receipts, inbox := tx.Bucket(bReceipts), tx.Bucket(bInbox)
+	// The newest announcement's receipts sort after every older one's:
+	// append-only, so full pages waste no space.
+	receipts.FillPercent = 0.95
+	index := make(map[string]uint16, len(depts))
+	for i, d := range depts {
+		index[d] = uint16(i)
+	}
+	counts := make([]counters, len(depts))
+	for _, r := range rs {
+		d := index[r.dept]
+		counts[d].recipients++
+		if err := receipts.Put(pair(annID, r.id), receipt{dept: d}.encode()); err != nil {
+			return err
+		}
+		if err := inbox.Put(pair(r.id, annID), nil); err != nil {
+			return err
+		}
+	}
+	cb := tx.Bucket(bCounters)
+	for i, c := range counts {
+		if err := cb.Put(counterKey(annID, uint16(i)), c.encode()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countsOf reads an announcement's counters: the total and each department
+// in the order of its frozen department list. O(departments).
+func countsOf(tx *bolt.Tx, annID uint64) (total briefing.Counts, depts []briefing.Counts) {
+	prefix := u64(annID)
+	c := tx.Bucket(bCounters).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		cs := decodeCounters(v)
+		d := briefing.Counts{Recipients: int(cs.recipients), Read: int(cs.read), Acknowledged: int(cs.acked)}
+		depts = append(depts, d)
+		total.Recipients += d.Recipients
+		total.Read += d.Read
+		total.Acknowledged += d.Acknowledged
+	}
+	return total, depts
+}

@@ -1,0 +1,261 @@
+package store
+
+import (
+	"encoding/json"
+
+	bolt "go.etcd.io/bbolt"
+
+	"firsthand/briefing"
+)
+
+// storedUser keeps the password hash, which briefing.User never marshals.
+type storedUser struct {
+	briefing.User
+	PasswordHash []byte `json:"password_hash,omitempty"`
+}
+
+func putUser(b *bolt.Bucket, u *briefing.User) error {
+	v, err := json.Marshal(storedUser{User: *u, PasswordHash: u.PasswordHash})
+	if err != nil {
+		return err
+	}
+	return b.Put(u64(mustID(u.ID)), v)
+}
+
+func decodeUser(v []byte) (*briefing.User, error) {
+	var su storedUser
+	if err := json.Unmarshal(v, &su); err != nil {
+		return nil, err
+	}
+	su.User.PasswordHash = su.PasswordHash
+	return &su.User, nil
+}
+
+// CreateUser stores a new user and fills in its id. The e-mail address must
+// be unique.
+func (s *Store) CreateUser(u *briefing.User, actor string) error {
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		u.CreatedAt = s.now()
+		if err := createUser(tx, u); err != nil {
+			return err
+		}
+		return audit(tx, s.now(), actor, "user.create", "user:"+u.ID, u.Email)
+	})
+}
+
+func createUser(tx *bolt.Tx, u *briefing.User) error {
+	byEmail := tx.Bucket(bUsersByEmail)
+	if byEmail.Get([]byte(u.Email)) != nil {
+		return briefing.Conflict("a user with the e-mail address %s already exists", u.Email)
+	}
+	users := tx.Bucket(bUsers)
+	id, err := users.NextSequence()
+	if err != nil {
+		return err
+	}
+	u.ID = formatID(id)
+	u.Active = true
+	if err := putUser(users, u); err != nil {
+		return err
+	}
+	return byEmail.Put([]byte(u.Email), u64(id))
+}
+
+// User returns the user with the given id.
+func (s *Store) User(id string) (*briefing.User, error) {
+	n, err := parseID("user", id)
+	if err != nil {
+		return nil, err
+	}
+	var u *briefing.User
+	err = s.db.View(func(tx *bolt.Tx) error {
+		u, err = userByKey(tx, u64(n))
+		return err
+	})
+	return u, err
+}
+
+func userByKey(tx *bolt.Tx, key []byte) (*briefing.User, error) {
+	v := tx.Bucket(bUsers).Get(key)
+	if v == nil {
+		return nil, briefing.NotFound("no such user")
+	}
+	return decodeUser(v)
+}
+
+// UserByEmail returns the user with the given address.
+func (s *Store) UserByEmail(email string) (*briefing.User, error) {
+	var u *briefing.User
+	err := s.db.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bUsersByEmail).Get([]byte(briefing.NormalizeEmail(email)))
+		if id == nil {
+			return briefing.NotFound("no user with the e-mail address %s", email)
+		}
+		var err error
+		u, err = userByKey(tx, id)
+		return err
+	})
+	return u, err
+}
+
+// UpdateUser changes a user through fn and keeps the e-mail index right.
+func (s *Store) UpdateUser(id, actor string, fn func(u *briefing.User) error) (*briefing.User, error) {
+	n, err := parseID("user", id)
+	if err != nil {
+		return nil, err
+	}
+	var u *briefing.User
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if u, err = userByKey(tx, u64(n)); err != nil {
+			return err
+		}
+		old := u.Email
+		if err := fn(u); err != nil {
+			return err
+		}
+		u.Normalize()
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		byEmail := tx.Bucket(bUsersByEmail)
+		if u.Email != old {
+			if byEmail.Get([]byte(u.Email)) != nil {
+				return briefing.Conflict("a user with the e-mail address %s already exists", u.Email)
+			}
+			if err := byEmail.Delete([]byte(old)); err != nil {
+				return err
+			}
+			if err := byEmail.Put([]byte(u.Email), u64(n)); err != nil {
+				return err
+			}
+		}
+		if err := putUser(tx.Bucket(bUsers), u); err != nil {
+			return err
+		}
+		return audit(tx, s.now(), actor, "user.update", "user:"+u.ID, u.Email)
+	})
+	return u, err
+}
+
+// UserFilter selects users in a listing.
+type UserFilter struct {
+	Department string
+	After      string // cursor: the last id of the previous page
+	Limit      int
+}
+
+// Users lists users in id order, a page at a time; next is the cursor of the
+// following page, or "" on the last.
+func (s *Store) Users(f UserFilter) (users []*briefing.User, next string, err error) {
+	err = s.EachUser(f.After, func(u *briefing.User) bool {
+		if f.Department != "" && u.Department != f.Department {
+			return true
+		}
+		if f.Limit > 0 && len(users) == f.Limit {
+			next = users[len(users)-1].ID
+			return false
+		}
+		users = append(users, u)
+		return true
+	})
+	return users, next, err
+}
+
+// EachUser calls fn for every user after the cursor, in id order, until fn
+// returns false.
+func (s *Store) EachUser(after string, fn func(u *briefing.User) bool) error {
+	var start []byte
+	if after != "" {
+		n, err := parseID("user", after)
+		if err != nil {
+			return briefing.Invalid("after", "the cursor is not valid")
+		}
+		start = u64(n + 1)
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bUsers).Cursor()
+		k, v := c.First()
+		if start != nil {
+			k, v = c.Seek(start)
+		}
+		for ; k != nil; k, v = c.Next() {
+			u, err := decodeUser(v)
+			if err != nil {
+				return err
+			}
+			if !fn(u) {
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
+// ImportResult reports a directory import.
+type ImportResult struct {
+	Created int           `json:"created"`
+	Updated int           `json:"updated"`
+	Errors  []ImportError `json:"errors"`
+}
+
+// ImportError is one line that could not be imported.
+type ImportError struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// ImportRow is one valid line of a directory import.
+type ImportRow struct {
+	Line int
+	User briefing.User
+}
+
+// ImportUsers creates or updates users by e-mail address in one transaction.
+// A row that fails validation is reported and the others still land.
+// Passwords and the active flag of existing users are kept.
+func (s *Store) ImportUsers(rows []ImportRow, actor string) (ImportResult, error) {
+	res := ImportResult{Errors: []ImportError{}}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		res = ImportResult{Errors: []ImportError{}}
+		users, byEmail := tx.Bucket(bUsers), tx.Bucket(bUsersByEmail)
+		users.FillPercent = 0.95 // ids only grow: pack the pages
+		now := s.now()
+		for _, r := range rows {
+			u := r.User
+			u.Normalize()
+			if err := u.Validate(); err != nil {
+				res.Errors = append(res.Errors, ImportError{Line: r.Line, Message: briefing.ErrorMessage(err)})
+				continue
+			}
+			if id := byEmail.Get([]byte(u.Email)); id != nil {
+				old, err := decodeUser(users.Get(id))
+				if err != nil {
+					return err
+				}
+				old.Name, old.Department, old.Location, old.Roles = u.Name, u.Department, u.Location, u.Roles
+				if err := putUser(users, old); err != nil {
+					return err
+				}
+				res.Updated++
+				continue
+			}
+			u.CreatedAt = now
+			if err := createUser(tx, &u); err != nil {
+				return err
+			}
+			res.Created++
+		}
+		return audit(tx, now, actor, "user.import", "users",
+			jsonString(map[string]int{"created": res.Created, "updated": res.Updated, "errors": len(res.Errors)}))
+	})
+	return res, err
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
