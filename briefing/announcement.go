@@ -46,8 +46,10 @@ func (a *Audience) Matches(u *User) bool {
 	if u.Location != "" && slices.ContainsFunc(a.Locations, eq(u.Location)) {
 		return true
 	}
+	// Roles add up here as they do for permissions: every user is an
+	// employee, and an admin is among the authors and the managers.
 	for _, r := range a.Roles {
-		if slices.Contains(u.Roles, r) {
+		if role, ok := ParseRole(string(r)); ok && u.Has(role) {
 			return true
 		}
 	}
@@ -146,6 +148,7 @@ func (a *Announcement) Normalize() {
 	a.Audience.Users = compactStrings(a.Audience.Users, NormalizeEmail)
 	a.Audience.Departments = compactStrings(a.Audience.Departments, strings.TrimSpace)
 	a.Audience.Locations = compactStrings(a.Audience.Locations, strings.TrimSpace)
+	a.Audience.Roles = canonicalRoles(a.Audience.Roles)
 	if a.Channels == nil {
 		a.Channels = []ChannelText{}
 	}
@@ -235,12 +238,16 @@ func Slugify(title string) string {
 			dash = false
 		case r == 'ä':
 			b.WriteString("ae")
+			dash = false
 		case r == 'ö':
 			b.WriteString("oe")
+			dash = false
 		case r == 'ü':
 			b.WriteString("ue")
+			dash = false
 		case r == 'ß':
 			b.WriteString("ss")
+			dash = false
 		default:
 			if !dash && b.Len() > 0 {
 				b.WriteByte('-')
@@ -251,7 +258,11 @@ func Slugify(title string) string {
 			break
 		}
 	}
-	s := strings.TrimRight(b.String(), "-")
+	s := b.String()
+	if len(s) > 80 { // a transliteration may have written one byte past the limit
+		s = s[:80]
+	}
+	s = strings.TrimRight(s, "-")
 	if s == "" {
 		s = "news"
 	}

@@ -164,20 +164,23 @@ const MaxAttempts = 8
 // RetryDelay is the wait before the attempt after attempt n (1-based): 2 s,
 // then 20 s, then doubling from a minute with up to 20% jitter, so that 8
 // attempts span well over 30 minutes (2+20+60+120+240+480+960 s ≈ 31 min).
-// A receiver's Retry-After wins when it asks for longer.
+// A receiver's Retry-After wins when it asks for longer. jitter is taken
+// from [0, 1]; n below 1 counts as 1, and no wait exceeds maxRetryDelay
+// (an unguarded shift would panic for n < 1 and overflow for large n).
 func RetryDelay(n int, retryAfter time.Duration, jitter float64) time.Duration {
 	var d time.Duration
-	switch n {
-	case 1:
+	switch {
+	case n <= 1:
 		d = 2 * time.Second
-	case 2:
+	case n == 2:
 		d = 20 * time.Second
 	default:
-		d = time.Minute << (n - 3)
-		d += time.Duration(float64(d) * 0.2 * jitter)
+		d = time.Minute << min(n-3, 16)
+		d += time.Duration(float64(d) * 0.2 * min(max(jitter, 0), 1))
 	}
-	if retryAfter > d {
-		d = min(retryAfter, 6*time.Hour)
-	}
-	return d
+	return min(max(d, retryAfter), maxRetryDelay)
 }
+
+// maxRetryDelay bounds every wait between attempts, a receiver's
+// Retry-After included.
+const maxRetryDelay = 6 * time.Hour

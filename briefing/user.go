@@ -60,11 +60,27 @@ func (u *User) Normalize() {
 	u.Name = strings.TrimSpace(u.Name)
 	u.Department = strings.TrimSpace(u.Department)
 	u.Location = strings.TrimSpace(u.Location)
+	u.Roles = canonicalRoles(u.Roles)
 	if len(u.Roles) == 0 {
 		u.Roles = []Role{RoleEmployee}
 	}
 	slices.Sort(u.Roles)
 	u.Roles = slices.Compact(u.Roles)
+}
+
+// canonicalRoles spells every known role the way Has compares it, so that
+// "Admin" from a CSV import is the admin role and not a stranger that
+// Validate accepts (ParseRole folds case) but Has never matches. Unknown
+// roles are kept as they are, for Validate to reject.
+func canonicalRoles(in []Role) []Role {
+	out := make([]Role, 0, len(in))
+	for _, r := range in {
+		if c, ok := ParseRole(string(r)); ok {
+			r = c
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // Validate checks a user before it is stored.

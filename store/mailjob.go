@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -74,6 +76,10 @@ func authorsAndManagers(tx *bolt.Tx, annID string) ([]string, error) {
 		}
 		return nil
 	})
+	// A job walks its people in ascending id order behind a cursor: an author
+	// with a higher id than a manager, left first, would be mailed again on
+	// every chunk and the job would never finish.
+	slices.SortFunc(out, func(x, y string) int { return cmp.Compare(mustID(x), mustID(y)) })
 	return out, err
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -49,7 +50,7 @@ func release(tx *bolt.Tx, a *briefing.Announcement, now time.Time, actor, reason
 // Release is the manual override of the thresholds by a manager or admin.
 // It never overrides the embargo: nothing goes out before not_before.
 func (s *Store) Release(id, actor, reason string) (*briefing.Announcement, error) {
-	if reason == "" {
+	if reason = strings.TrimSpace(reason); reason == "" {
 		return nil, briefing.Invalid("reason", "a reason is required for a manual release")
 	}
 	a, err := s.changeState(id, func(tx *bolt.Tx, a *briefing.Announcement, now time.Time) error {

@@ -1,0 +1,150 @@
+package channel
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Mailer sends mail through one SMTP server. It holds settings only and
+// dials per Send, so it is safe for concurrent use and survives a server
+// restart without reconnect logic.
+type Mailer struct {
+	host      string
+	port      int
+	implicit  bool // smtps: TLS from the first byte; smtp: STARTTLS when offered
+	user      string
+	pass      string
+	from      string
+	tlsConfig *tls.Config // nil: the system's roots; tests trust their own
+}
+
+// Mail is one message to one or more recipients.
+type Mail struct {
+	To      []string
+	Subject string
+	Text    string
+	// MessageID, with or without angle brackets, e.g. "<id@firsthand>". It
+	// is stable across resends of one delivery, so that a resend is
+	// recognisable as the same message (and threaded with it).
+	MessageID string
+}
+
+// NewMailer parses smtpURL and checks from. smtp://user:pass@host:port uses
+// STARTTLS when the server offers it (port 587 by default), smtps:// uses
+// TLS from the start (port 465 by default). Credentials are only sent over
+// TLS, or to a server on the loopback interface.
+func NewMailer(smtpURL, from string) (*Mailer, error) {
+	u, err := url.Parse(smtpURL)
+	if err != nil {
+		// Not quoting err: it quotes the URL, password included.
+		return nil, errors.New("SMTP URL is not a valid URL")
+	}
+	m := &Mailer{host: u.Hostname()}
+	switch u.Scheme {
+	case "smtp":
+		m.port = 587
+	case "smtps":
+		m.port, m.implicit = 465, true
+	default:
+		return nil, errors.New("SMTP URL must start with smtp:// or smtps://")
+	}
+	if m.host == "" {
+		return nil, errors.New("SMTP URL has no host")
+	}
+	if p := u.Port(); p != "" {
+		if m.port, err = strconv.Atoi(p); err != nil || m.port < 1 || m.port > 65535 {
+			return nil, fmt.Errorf("SMTP URL has an invalid port %q", p)
+		}
+	}
+	if u.User != nil {
+		m.user = u.User.Username()
+		m.pass, _ = u.User.Password()
+	}
+	addr, err := mail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("sender %q is not an e-mail address", from)
+	}
+	m.from = addr.String()
+	return m, nil
+}
+
+// Send delivers mail in one SMTP session, giving up after SendTimeout.
+func (m *Mailer) Send(ctx context.Context, ml Mail) error {
+	if len(ml.To) == 0 {
+		return errors.New("mail has no recipients")
+	}
+	msg := gomail.NewMsg()
+	if err := msg.From(m.from); err != nil {
+		return fmt.Errorf("sender: %w", err)
+	}
+	if err := msg.To(ml.To...); err != nil {
+		return fmt.Errorf("recipients: %w", err)
+	}
+	// Line breaks in a subject would start new headers.
+	msg.Subject(strings.Join(strings.Fields(ml.Subject), " "))
+	if id := strings.Trim(ml.MessageID, "<>"); id != "" {
+		msg.SetMessageIDWithValue(id)
+	} else {
+		msg.SetMessageID()
+	}
+	msg.SetDate()
+	msg.SetBodyString(gomail.TypeTextPlain, ml.Text)
+
+	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	// go-mail watches ctx only while dialling; after that each SMTP command
+	// has its own timeout. Bounding that by what is left of ctx keeps a
+	// silent server from holding the outbox past the caller's deadline.
+	timeout, _ := ctx.Deadline()
+	c, err := gomail.NewClient(m.host, m.options(max(time.Until(timeout), time.Millisecond))...)
+	if err != nil {
+		return fmt.Errorf("SMTP client: %w", err)
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return fmt.Errorf("SMTP %s: %w", net.JoinHostPort(m.host, strconv.Itoa(m.port)), err)
+	}
+	return nil
+}
+
+func (m *Mailer) options(timeout time.Duration) []gomail.Option {
+	opts := []gomail.Option{gomail.WithPort(m.port), gomail.WithTimeout(timeout)}
+	if m.implicit {
+		opts = append(opts, gomail.WithSSL())
+	} else {
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+	}
+	if m.tlsConfig != nil {
+		cfg := m.tlsConfig.Clone()
+		if cfg.ServerName == "" {
+			cfg.ServerName = m.host
+		}
+		opts = append(opts, gomail.WithTLSConfig(cfg))
+	}
+	if m.user != "" {
+		auth := gomail.SMTPAuthAutoDiscover // picks PLAIN or LOGIN only over TLS
+		if isLoopback(m.host) {
+			// Nothing crosses the network; a local relay often has no TLS.
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(m.user), gomail.WithPassword(m.pass))
+	}
+	return opts
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

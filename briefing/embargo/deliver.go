@@ -1,0 +1,231 @@
+package embargo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"firsthand/briefing"
+	"firsthand/briefing/channel"
+	"firsthand/store"
+)
+
+// outbox is the delivery worker's state: which deliveries are being sent
+// right now, and how many may be at once.
+type outbox struct {
+	mu       sync.Mutex
+	inFlight map[string]bool // delivery id → a send is running
+	slots    chan struct{}   // a token per running send
+	sends    sync.WaitGroup
+}
+
+func (o *outbox) init(maxInFlight int) {
+	o.inFlight = map[string]bool{}
+	o.slots = make(chan struct{}, maxInFlight)
+}
+
+// claim marks a delivery in flight, if it is not and a slot is free.
+func (o *outbox) claim(id string) (ok, full bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.inFlight[id] {
+		return false, false
+	}
+	select {
+	case o.slots <- struct{}{}:
+	default:
+		return false, true
+	}
+	o.inFlight[id] = true
+	o.sends.Add(1)
+	return true, false
+}
+
+func (o *outbox) release(id string) {
+	o.mu.Lock()
+	delete(o.inFlight, id)
+	o.mu.Unlock()
+	<-o.slots
+	o.sends.Done()
+}
+
+// maxIdle is the longest the worker sleeps without looking at the outbox:
+// a backstop for a wake-up signal nobody sent.
+const maxIdle = time.Second
+
+// runDeliveries is the delivery worker. It sends every due delivery of the
+// outbox, each in its own goroutine, so that one slow or failing channel
+// never holds back the others, and sleeps until a kick, a finished send, or
+// the earliest next attempt.
+func (s *Scheduler) runDeliveries(ctx context.Context) {
+	// Returning while sends run would let gocron report the job stopped
+	// while it still writes to the store.
+	defer s.out.sends.Wait()
+	for {
+		wait := s.dispatchDue(ctx)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.wakeDeliver:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// dispatchDue starts a send for every due delivery not already in flight,
+// and says how long to sleep until the next one falls due.
+func (s *Scheduler) dispatchDue(ctx context.Context) time.Duration {
+	pending, err := s.st.Outbox()
+	if err != nil {
+		s.log.Error("reading the outbox failed", "err", err)
+		return maxIdle
+	}
+	// Oldest first: when the slots run out, the longest-waiting go first.
+	slices.SortFunc(pending, func(a, b *briefing.Delivery) int {
+		return a.NextAttemptAt.Compare(b.NextAttemptAt)
+	})
+	now := s.st.Now()
+	wait := maxIdle
+	for _, d := range pending {
+		if ctx.Err() != nil {
+			break
+		}
+		if due := d.NextAttemptAt.Sub(now); due > 0 {
+			wait = min(wait, due)
+			continue
+		}
+		ok, full := s.out.claim(d.ID)
+		if full {
+			break // a finishing send wakes the worker again
+		}
+		if ok {
+			go s.deliver(d)
+		}
+	}
+	return max(wait, 10*time.Millisecond)
+}
+
+// deliver makes one attempt at a delivery and records its outcome.
+func (s *Scheduler) deliver(queued *briefing.Delivery) {
+	id := queued.ID
+	defer signal(s.wakeDeliver) // a slot is free, and this delivery may be due again
+	defer s.out.release(id)
+	defer func() {
+		// A panicking sender must not take the server down; the
+		// delivery stays pending and is tried again.
+		if v := recover(); v != nil {
+			s.log.Error("a send panicked", "delivery", id, "channel", queued.ChannelID, "panic", fmt.Sprint(v))
+		}
+	}()
+	// The outbox was read before this send was claimed: an attempt that
+	// finished in between may have sent it or moved it on. Only the
+	// store's current row says whether it is still due.
+	d, err := s.st.Delivery(id)
+	if err != nil {
+		s.log.Error("reading a delivery failed", "delivery", id, "err", err)
+		return
+	}
+	if d.State != briefing.DeliveryPending || d.NextAttemptAt.After(s.st.Now()) {
+		return
+	}
+	at, sent := s.attempt(d)
+	if !sent {
+		return // cut short by shutdown: not the receiver's fault, not an attempt
+	}
+	rec, err := s.st.RecordAttempt(id, at)
+	switch {
+	case errors.Is(err, briefing.ErrConflict):
+		// Withdrawn (or retried by hand) while we were sending.
+		s.log.Debug("delivery changed while it was sent", "delivery", d.ID, "err", err)
+		return
+	case err != nil:
+		s.log.Error("recording a delivery attempt failed", "delivery", d.ID, "err", err)
+		return
+	}
+	attrs := []any{"delivery", d.ID, "announcement", d.AnnouncementID, "channel", d.ChannelID,
+		"kind", d.Kind, "attempts", rec.Attempts}
+	switch {
+	case at.Err == nil:
+		s.log.Info("delivered", attrs...)
+	case rec.State == briefing.DeliveryFailed:
+		// Authors and managers are told by mail: wake the mail worker.
+		s.log.Warn("delivery failed for good", append(attrs, "err", at.Err, "channel_disabled", at.Disable)...)
+		signal(s.wakeMail)
+	default:
+		s.log.Info("delivery attempt failed, will retry", append(attrs, "err", at.Err, "next_attempt_at", rec.NextAttemptAt)...)
+	}
+}
+
+// attempt sends a delivery once. sent is false when the send was cancelled
+// by shutdown, so that no attempt is recorded.
+func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) {
+	fail := func(err error) (store.Attempt, bool) {
+		return classify(err, d.Attempts, s.opts.RetryDelay), true
+	}
+	a, err := s.st.Announcement(d.AnnouncementID)
+	if err != nil {
+		return fail(fmt.Errorf("loading the announcement: %w", err))
+	}
+	if a.State != briefing.StateReleased || a.ReleasedAt == nil {
+		// The store never leaves such a row in the outbox; this guard keeps
+		// the invariant "nothing goes out before the gate opened" local.
+		return store.Attempt{Err: fmt.Errorf("the announcement is %s, not released: nothing goes out", a.State), GiveUp: true}, true
+	}
+	c, err := s.st.Channel(d.ChannelID)
+	if err != nil {
+		return fail(fmt.Errorf("loading the channel: %w", err))
+	}
+	if c.Disabled {
+		msg := "the channel is disabled"
+		if c.Note != "" {
+			msg += ": " + c.Note
+		}
+		return store.Attempt{Err: errors.New(msg), GiveUp: true}, true
+	}
+	sender, err := channel.New(*c, s.opts.Mailer, s.opts.HTTPClient)
+	if err != nil {
+		// A configuration problem (e.g. SMTP missing) may be fixed by an
+		// admin and a restart: retried like any failure.
+		return fail(err)
+	}
+	ctx, cancel := context.WithTimeout(s.sendCtx, channel.SendTimeout)
+	defer cancel()
+	err = sender.Send(ctx, channel.Message{
+		DeliveryID:     d.ID,
+		AnnouncementID: a.ID,
+		Title:          a.Title,
+		Summary:        a.Summary,
+		Text:           a.ChannelTextFor(c.ID),
+		URL:            s.opts.BaseURL + "/news/" + a.Slug,
+		ReleasedAt:     *a.ReleasedAt,
+	})
+	if err != nil && s.sendCtx.Err() != nil {
+		return store.Attempt{}, false
+	}
+	return classify(err, d.Attempts, s.opts.RetryDelay), true
+}
+
+// classify turns a send's error into the attempt to record. attempts is
+// how many were made before this one.
+func classify(err error, attempts int, delay func(n int, retryAfter time.Duration) time.Duration) store.Attempt {
+	if err == nil {
+		return store.Attempt{}
+	}
+	var ce *channel.Error
+	isCE := errors.As(err, &ce)
+	if isCE && ce.Gone {
+		return store.Attempt{Err: err, Disable: true}
+	}
+	var retryAfter time.Duration
+	if isCE {
+		retryAfter = ce.RetryAfter
+	}
+	n := attempts + 1
+	return store.Attempt{Err: err, NextDelay: delay(n, retryAfter), GiveUp: n >= briefing.MaxAttempts}
+}

@@ -1,0 +1,217 @@
+package embargo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"firsthand/briefing"
+	"firsthand/briefing/channel"
+	"firsthand/store"
+)
+
+// mailChunk is how many recipients are read from the store at once: a
+// company-wide briefing has thousands, and a read transaction stays short.
+const mailChunk = 100
+
+// mailTimeout bounds one mail: a hanging SMTP server defers the job rather
+// than stalling every notification behind it.
+const mailTimeout = 30 * time.Second
+
+// mailPoll is how often the worker looks for due jobs without being woken:
+// deferred jobs fall due without anybody signalling.
+const mailPoll = time.Second
+
+// mailBackoff is the wait after the n-th consecutive failure of a job:
+// 5 s, doubling, at most 30 minutes.
+func mailBackoff(n int) time.Duration {
+	d := 5 * time.Second
+	for i := 1; i < n && d < 30*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 30*time.Minute)
+}
+
+// runMail is the mail worker: it works through the due notification jobs
+// one after the other, and sleeps until woken or the next poll.
+func (s *Scheduler) runMail(ctx context.Context) {
+	for {
+		s.mailDue(ctx)
+		t := time.NewTimer(mailPoll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.wakeMail:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+func (s *Scheduler) mailDue(ctx context.Context) {
+	jobs, err := s.st.DueMailJobs()
+	if err != nil {
+		s.log.Error("reading the mail jobs failed", "err", err)
+		return
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			return
+		}
+		if s.opts.Mailer == nil {
+			// No SMTP: the web inbox is the only notice, and it needs no job.
+			s.log.Debug("no SMTP configured: mail job dropped", "job", j.ID, "kind", j.Kind)
+			s.advance(j.ID, "", true)
+			continue
+		}
+		s.mailJob(ctx, j)
+	}
+}
+
+// mailJob sends one job's mails, a chunk of recipients at a time, and
+// records progress after every mail: a failure or a restart resumes with
+// the first person not yet mailed, so nobody gets one twice.
+func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) {
+	n, err := s.notice(j)
+	if err != nil {
+		if errors.Is(err, errNothingToSay) || errors.Is(err, briefing.ErrNotFound) {
+			s.log.Debug("mail job dropped", "job", j.ID, "kind", j.Kind, "reason", err)
+			s.advance(j.ID, "", true)
+			return
+		}
+		s.log.Error("preparing a mail job failed", "job", j.ID, "err", err)
+		return
+	}
+	for {
+		rs, err := s.st.NextMailRecipients(j.ID, mailChunk)
+		if err != nil {
+			s.log.Error("reading mail recipients failed", "job", j.ID, "err", err)
+			return
+		}
+		for i, r := range rs {
+			if ctx.Err() != nil {
+				return // shutdown: the job resumes here after a restart
+			}
+			last := len(rs) < mailChunk && i == len(rs)-1
+			if r.Email == "" {
+				s.advance(j.ID, r.UserID, last)
+				continue
+			}
+			sctx, cancel := context.WithTimeout(s.sendCtx, mailTimeout)
+			err := s.opts.Mailer.Send(sctx, n.mailTo(j.ID, r))
+			cancel()
+			if err != nil {
+				if s.sendCtx.Err() != nil {
+					return // cut short by shutdown: not the server's fault
+				}
+				delay := s.opts.MailBackoff(j.Attempts + 1)
+				s.log.Warn("sending mail failed, will retry", "job", j.ID, "kind", j.Kind,
+					"attempts", j.Attempts+1, "retry_in", delay, "err", err)
+				if err := s.st.DeferMailJob(j.ID, err, delay); err != nil {
+					s.log.Error("deferring a mail job failed", "job", j.ID, "err", err)
+				}
+				return // the next job may fare better
+			}
+			s.advance(j.ID, r.UserID, last)
+		}
+		if len(rs) < mailChunk {
+			if len(rs) == 0 {
+				s.advance(j.ID, "", true)
+			}
+			return
+		}
+	}
+}
+
+func (s *Scheduler) advance(jobID, userID string, done bool) {
+	if err := s.st.AdvanceMailJob(jobID, userID, done); err != nil {
+		// The mail went out but the cursor did not move: the person may get
+		// it twice, with the same Message-ID, which is the best we can do.
+		s.log.Error("recording mail progress failed", "job", jobID, "err", err)
+	}
+}
+
+// errNothingToSay drops a job that no longer has anything to tell.
+var errNothingToSay = errors.New("nothing to tell")
+
+// notice is what one job tells every recipient; only the greeting and
+// the Message-ID differ from person to person.
+type notice struct {
+	subject, text string
+}
+
+// notice loads what a job is about and writes its mail.
+func (s *Scheduler) notice(j store.MailJob) (notice, error) {
+	a, err := s.st.Announcement(j.AnnouncementID)
+	if err != nil {
+		return notice{}, err
+	}
+	if a.State == briefing.StateWithdrawn && j.Kind != store.MailDeliveryFailed {
+		// Its link would lead to a page that no longer exists.
+		return notice{}, fmt.Errorf("%w: the announcement was withdrawn", errNothingToSay)
+	}
+	var d *briefing.Delivery
+	if j.Kind == store.MailDeliveryFailed {
+		if d, err = s.st.Delivery(j.DeliveryID); err != nil {
+			return notice{}, err
+		}
+	}
+	return compose(j.Kind, a, d, s.opts.BaseURL)
+}
+
+// compose writes the subject and body of a notification.
+func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery, baseURL string) (notice, error) {
+	var n notice
+	var b strings.Builder
+	switch kind {
+	case store.MailBriefing:
+		n.subject = "New briefing: " + a.Title + " — please read and acknowledge"
+		fmt.Fprintf(&b, "A new briefing is addressed to you: %s\n\n", a.Title)
+		if a.Summary != "" {
+			fmt.Fprintf(&b, "%s\n\n", a.Summary)
+		}
+		fmt.Fprintf(&b, "Please read it and acknowledge it:\n%s/briefings/%s\n", baseURL, a.ID)
+		if !a.Internal() {
+			b.WriteString("\nIt goes public once enough colleagues have acknowledged it: you hear it from us first.\n")
+		}
+	case store.MailReleased:
+		n.subject = "Now public: " + a.Title
+		fmt.Fprintf(&b, "%s is now public. You were briefed on it; this is what customers and the press see:\n%s/news/%s\n",
+			a.Title, baseURL, a.Slug)
+	case store.MailReminder:
+		n.subject = "Reminder: please acknowledge " + a.Title
+		fmt.Fprintf(&b, "You have not yet acknowledged the briefing %s.\n\nPlease read it and acknowledge it:\n%s/briefings/%s\n",
+			a.Title, baseURL, a.ID)
+	case store.MailDeliveryFailed:
+		if d == nil {
+			return n, errors.New("a delivery failure without its delivery")
+		}
+		n.subject = "Delivery failed: " + a.Title + " on " + d.ChannelName
+		fmt.Fprintf(&b, "%s could not be delivered to the channel %s (%s) after %d attempt(s).\n\nThe last error: %s\n\n",
+			a.Title, d.ChannelName, d.Kind, d.Attempts, d.LastError)
+		fmt.Fprintf(&b, "The deliveries of the announcement, and a way to retry:\n%s/announcements/%s\n", baseURL, a.ID)
+	default:
+		return n, fmt.Errorf("%w: unknown mail kind %q", errNothingToSay, kind)
+	}
+	n.text = b.String()
+	return n, nil
+}
+
+// mailTo addresses the notice to one person. The Message-ID is the same on
+// every resend to that person, so that a duplicate after a crash is
+// recognisable as one.
+func (n notice) mailTo(jobID string, r store.MailRecipient) channel.Mail {
+	greeting := "Hello,\n\n"
+	if r.Name != "" {
+		greeting = "Hello " + r.Name + ",\n\n"
+	}
+	return channel.Mail{
+		To:        []string{r.Email},
+		Subject:   n.subject,
+		Text:      greeting + n.text + "\n— Firsthand\n",
+		MessageID: fmt.Sprintf("<job-%s-%s@firsthand>", jobID, r.UserID),
+	}
+}

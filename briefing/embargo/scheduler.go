@@ -1,0 +1,324 @@
+// Package embargo runs Firsthand's clockwork on gocron: it opens
+// time-based release gates (the embargo passing, a deadline), sends the
+// delivery outbox to the external channels, e-mails staff notifications,
+// and prunes expired sessions.
+//
+// Every job is a gocron job in singleton mode, so that no job ever overlaps
+// itself. The delivery, mail and planning workers are long-running loops
+// inside such jobs: they must wake at once on a signal (a release, a
+// publish), which a periodic job cannot do, and gocron still owns their
+// lifecycle, restarts one a second after it panics, and waits for them on
+// shutdown.
+package embargo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/google/uuid"
+
+	"firsthand/briefing"
+	"firsthand/briefing/channel"
+	"firsthand/store"
+)
+
+// Options configure a Scheduler. Only BaseURL matters in production; the
+// function fields exist so that tests need not wait minutes for a retry.
+type Options struct {
+	// BaseURL is the public address of the server, for links in messages.
+	BaseURL string
+	// Mailer sends e-mail; nil means SMTP is not configured, and staff
+	// are told in their web inbox only.
+	Mailer *channel.Mailer
+	// HTTPClient carries webhook, Slack and Mastodon requests; nil lets
+	// the channel package use its own client, which follows no redirects.
+	HTTPClient *http.Client
+	// Logger receives the workers' logs; nil means slog.Default().
+	Logger *slog.Logger
+	// SweepEvery is how often every gate is re-evaluated: the backstop
+	// for the one-time jobs at the gate instants. Default 1 s.
+	SweepEvery time.Duration
+	// RetryDelay is the wait after failed attempt n (1-based) of a
+	// delivery; the default is briefing.RetryDelay with random jitter.
+	RetryDelay func(n int, retryAfter time.Duration) time.Duration
+	// MailBackoff is the wait after the n-th consecutive failure of a
+	// mail job; the default doubles from 5 s up to 30 min.
+	MailBackoff func(n int) time.Duration
+	// MaxInFlight caps the deliveries sent at once. Default 8.
+	MaxInFlight int
+}
+
+// workerRestart is the interval of the loop jobs: how soon gocron runs a
+// worker again if it ever returns before shutdown (after a panic).
+const workerRestart = time.Second
+
+// stopGrace is how long gocron waits for running jobs on shutdown: one
+// send's timeout plus the time to record its outcome.
+const stopGrace = channel.SendTimeout + 5*time.Second
+
+// Scheduler runs the jobs. Create it with New, then Start it; Shutdown
+// stops it. Kick and Replan are safe to call at any time, from any goroutine.
+type Scheduler struct {
+	st   *store.Store
+	opts Options
+	log  *slog.Logger
+	gs   gocron.Scheduler
+
+	// Wake-up signals, each a buffered channel of one: a signal sent while
+	// one is pending merges with it, and the sender never blocks.
+	wakeDeliver chan struct{}
+	wakeMail    chan struct{}
+	wakePlan    chan struct{}
+
+	// sendCtx carries every send. It is not the jobs' context: a shutdown
+	// lets sends in flight finish (their outcome recorded) and cancels them
+	// only when the caller of Shutdown runs out of patience.
+	sendCtx context.Context
+	abort   context.CancelFunc
+
+	out outbox // the delivery worker's state
+
+	mu    sync.Mutex
+	gates map[string]gateJob // announcement id → its one-time job
+}
+
+// gateJob is a scheduled one-time job at an announcement's gate instant.
+type gateJob struct {
+	at time.Time // the instant on the store's clock
+	id uuid.UUID
+}
+
+// New creates a Scheduler with its jobs; nothing runs until Start.
+func New(st *store.Store, opts Options) (*Scheduler, error) {
+	if st == nil {
+		return nil, errors.New("embargo: a store is required")
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.SweepEvery <= 0 {
+		opts.SweepEvery = time.Second
+	}
+	if opts.RetryDelay == nil {
+		opts.RetryDelay = func(n int, retryAfter time.Duration) time.Duration {
+			return briefing.RetryDelay(n, retryAfter, rand.Float64())
+		}
+	}
+	if opts.MailBackoff == nil {
+		opts.MailBackoff = mailBackoff
+	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = 8
+	}
+	log := opts.Logger.With("component", "embargo")
+	s := &Scheduler{
+		st: st, opts: opts, log: log,
+		wakeDeliver: make(chan struct{}, 1),
+		wakeMail:    make(chan struct{}, 1),
+		wakePlan:    make(chan struct{}, 1),
+		gates:       map[string]gateJob{},
+	}
+	s.out.init(opts.MaxInFlight)
+	s.sendCtx, s.abort = context.WithCancel(context.Background())
+
+	gs, err := gocron.NewScheduler(
+		gocron.WithLogger(log),
+		gocron.WithStopTimeout(stopGrace),
+		gocron.WithLocation(time.UTC),
+		gocron.WithGlobalJobOptions(
+			// A job never overlaps itself; a run that falls due while the
+			// previous one is still busy is skipped, not queued.
+			gocron.WithSingletonMode(gocron.LimitModeReschedule),
+			gocron.WithEventListeners(
+				gocron.AfterJobRunsWithPanic(func(_ uuid.UUID, name string, v any) {
+					log.Error("job panicked", "job", name, "panic", fmt.Sprint(v))
+				}),
+			),
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("embargo: %w", err)
+	}
+	s.gs = gs
+	every := func(d time.Duration) gocron.JobDefinition { return gocron.DurationJob(d) }
+	now := gocron.WithStartAt(gocron.WithStartImmediately())
+	jobs := []struct {
+		name string
+		def  gocron.JobDefinition
+		task any
+	}{
+		// The sweep runs at once on start, so that an embargo that passed
+		// while the server was down releases right away.
+		{"sweep", every(opts.SweepEvery), s.sweep},
+		{"plan", every(workerRestart), s.runPlanner},
+		{"deliver", every(workerRestart), s.runDeliveries},
+		{"mail", every(workerRestart), s.runMail},
+		{"prune-sessions", every(time.Hour), s.pruneSessions},
+	}
+	for _, j := range jobs {
+		if _, err := gs.NewJob(j.def, gocron.NewTask(j.task), gocron.WithName(j.name), now); err != nil {
+			_ = gs.Shutdown()
+			return nil, fmt.Errorf("embargo: job %s: %w", j.name, err)
+		}
+	}
+	return s, nil
+}
+
+// Start runs the jobs. It does not block.
+func (s *Scheduler) Start() { s.gs.Start() }
+
+// Shutdown stops the jobs and waits for running ones, sends in flight
+// included, until ctx ends; then it cancels what still runs. After it
+// returns nothing of the scheduler touches the store any more, so the
+// store can be closed.
+func (s *Scheduler) Shutdown(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, s.abort)
+	defer stop()
+	err := s.gs.ShutdownWithContext(ctx)
+	// Whatever gocron gave up waiting for is cancelled now, and waited for:
+	// a send cut short is not recorded, so it is retried after a restart
+	// with the same idempotency key.
+	s.abort()
+	s.out.sends.Wait()
+	return err
+}
+
+// Kick wakes the delivery and mail workers at once and has the gate
+// instants read again: something was released. It never blocks.
+func (s *Scheduler) Kick() {
+	signal(s.wakeDeliver)
+	signal(s.wakeMail)
+	signal(s.wakePlan)
+}
+
+// Replan has the gate instants read again and wakes the mail worker:
+// something was published. It never blocks.
+func (s *Scheduler) Replan() {
+	signal(s.wakePlan)
+	signal(s.wakeMail)
+}
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default: // one is pending already: it covers this one too
+	}
+}
+
+// sweep opens every gate that is open now.
+func (s *Scheduler) sweep() {
+	released, err := s.st.SweepGates()
+	if err != nil {
+		s.log.Error("gate sweep failed", "err", err)
+		return
+	}
+	if len(released) > 0 {
+		s.log.Info("released by the clock", "announcements", released)
+		// The store signals OnRelease too; kicking here as well keeps the
+		// scheduler correct when nobody wired that hook.
+		s.Kick()
+	}
+}
+
+func (s *Scheduler) pruneSessions() {
+	if n, err := s.st.PruneSessions(); err != nil {
+		s.log.Error("pruning sessions failed", "err", err)
+	} else if n > 0 {
+		s.log.Debug("pruned expired sessions", "count", n)
+	}
+}
+
+// replanEvery re-reads the gate instants even when nobody asks, so that a
+// failed replan heals itself.
+const replanEvery = time.Minute
+
+// runPlanner keeps one one-time job per announcement at its next gate
+// instant. It is the only goroutine that changes the gate jobs.
+func (s *Scheduler) runPlanner(ctx context.Context) {
+	for {
+		s.replan()
+		t := time.NewTimer(replanEvery)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.wakePlan:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// replan makes the gate jobs match the store's gate instants: stale ones go,
+// moved ones are replaced, new ones are added.
+func (s *Scheduler) replan() {
+	instants, err := s.st.GateInstants()
+	if err != nil {
+		s.log.Error("reading the gate instants failed", "err", err)
+		return
+	}
+	if s.plan(instants) {
+		s.sweep() // an instant passed while we were planning
+	}
+}
+
+// plan updates the gate jobs and reports whether an instant has passed
+// already, so that the caller sweeps now.
+func (s *Scheduler) plan(instants map[string]time.Time) (sweepNow bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ann, g := range s.gates {
+		if at, ok := instants[ann]; !ok || !at.Equal(g.at) {
+			// A job that has fired stays in gocron until removed: not found
+			// only means someone was quicker.
+			if err := s.gs.RemoveJob(g.id); err != nil && !errors.Is(err, gocron.ErrJobNotFound) {
+				s.log.Warn("removing a gate job failed", "announcement", ann, "err", err)
+			}
+			delete(s.gates, ann)
+		}
+	}
+	for ann, at := range instants {
+		if _, ok := s.gates[ann]; ok {
+			continue
+		}
+		// gocron runs on the wall clock, the store on its own (tests move
+		// it): the job fires when the store's clock will read at.
+		wait := at.Sub(s.st.Now())
+		if wait <= 0 {
+			sweepNow = true
+			continue
+		}
+		j, err := s.gs.NewJob(
+			gocron.OneTimeJob(gocron.OneTimeJobStartDateTime(time.Now().Add(wait))),
+			gocron.NewTask(s.gateFired),
+			gocron.WithName("gate:"+ann),
+			gocron.WithTags("gate"),
+		)
+		if errors.Is(err, gocron.ErrOneTimeJobStartDateTimePast) {
+			sweepNow = true
+			continue
+		}
+		if err != nil {
+			s.log.Error("scheduling a gate job failed", "announcement", ann, "err", err)
+			continue
+		}
+		s.gates[ann] = gateJob{at: at, id: j.ID()}
+	}
+	return sweepNow
+}
+
+// gateFired runs at a gate instant: sweep, then plan the announcement's
+// next instant (a deadline after the embargo) and drop the spent job.
+func (s *Scheduler) gateFired() {
+	s.sweep()
+	signal(s.wakePlan)
+}

@@ -1,0 +1,213 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+	"firsthand/store"
+)
+
+// draft is what an author may set on an announcement. A PATCH decodes onto
+// the current values, so absent fields keep theirs (merge semantics).
+type draft struct {
+	Title    string                 `json:"title"`
+	Summary  string                 `json:"summary"`
+	Body     string                 `json:"body"`
+	Audience briefing.Audience      `json:"audience"`
+	Policy   briefing.Policy        `json:"policy"`
+	Channels []briefing.ChannelText `json:"channels"`
+}
+
+func (d *draft) from(a *briefing.Announcement) {
+	*d = draft{a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels}
+}
+
+func (d *draft) apply(a *briefing.Announcement) {
+	a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels = d.Title, d.Summary, d.Body, d.Audience, d.Policy, d.Channels
+}
+
+func (s *Server) createAnnouncement(c *gin.Context) {
+	var d draft
+	if err := decodeJSON(c, &d); err != nil {
+		s.fail(c, err)
+		return
+	}
+	a := &briefing.Announcement{AuthorID: currentUser(c).ID}
+	d.apply(a)
+	if err := s.st.CreateAnnouncement(a, actor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, a)
+}
+
+func (s *Server) patchAnnouncement(c *gin.Context) {
+	var patch json.RawMessage
+	if err := decodeJSON(c, &patch); err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.st.UpdateDraft(c.Param("id"), actor(c), func(a *briefing.Announcement) error {
+		var d draft
+		d.from(a)
+		if err := json.Unmarshal(patch, &d); err != nil {
+			return briefing.Invalid("", "the patch does not fit an announcement: %v", err)
+		}
+		d.apply(a)
+		return nil
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+func (s *Server) getAnnouncement(c *gin.Context) {
+	a, err := s.st.Announcement(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}
+
+type announcementLine struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	State       briefing.State `json:"state"`
+	PublishedAt *time.Time     `json:"published_at"`
+	ReleasedAt  *time.Time     `json:"released_at"`
+}
+
+func (s *Server) listAnnouncements(c *gin.Context) {
+	limit, after, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, next, err := s.st.Announcements(store.AnnouncementFilter{State: briefing.State(c.Query("state")), After: after, Limit: limit})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lines := make([]announcementLine, len(list))
+	for i, a := range list {
+		lines[i] = announcementLine{a.ID, a.Title, a.State, a.PublishedAt, a.ReleasedAt}
+	}
+	body := gin.H{"announcements": lines}
+	if next != "" {
+		body["next"] = next
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+func (s *Server) publish(c *gin.Context) {
+	a, err := s.st.Publish(c.Param("id"), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"state": a.State, "recipients": a.Recipients, "published_at": a.PublishedAt})
+}
+
+type reasonInput struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) release(c *gin.Context) {
+	var in reasonInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.st.Release(c.Param("id"), actor(c), in.Reason)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"state": a.State, "released_at": a.ReleasedAt})
+}
+
+func (s *Server) withdraw(c *gin.Context) {
+	var in reasonInput
+	if c.Request.ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	a, err := s.st.Withdraw(c.Param("id"), actor(c), in.Reason)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"state": a.State})
+}
+
+func (s *Server) readiness(c *gin.Context) {
+	_, r, err := s.st.Readiness(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) deliveries(c *gin.Context) {
+	ds, err := s.st.Deliveries(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"deliveries": ds})
+}
+
+func (s *Server) retryDelivery(c *gin.Context) {
+	d, err := s.st.RetryDelivery(c.Param("id"), c.Param("delivery"), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+// remind: an author reminds everyone who has not acknowledged; a manager
+// only their own department.
+func (s *Server) remind(c *gin.Context) {
+	u := currentUser(c)
+	dept, err := scopeDepartment(c, u.Has(briefing.RoleAuthor))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	n, err := s.st.Remind(c.Param("id"), dept, actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"reminded": n})
+}
+
+type previewInput struct {
+	Body string `json:"body"`
+}
+
+// previewAPI renders Markdown exactly as publish will.
+func (s *Server) previewAPI(c *gin.Context) {
+	var in previewInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	html, err := briefing.RenderMarkdown(in.Body)
+	if err != nil {
+		s.fail(c, briefing.Invalid("body", "the body cannot be rendered: %v", err))
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"html": html})
+}

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+	"firsthand/store"
+)
+
+// receipts lists who has read and acknowledged. Authors and admins see
+// everyone; a manager sees their own department only.
+func (s *Server) receipts(c *gin.Context) {
+	u := currentUser(c)
+	dept, err := scopeDepartment(c, u.Has(briefing.RoleAuthor))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := store.ReceiptFilter{Department: dept}
+	switch st := briefing.ReceiptStatus(c.Query("status")); st {
+	case "", briefing.StatusPending, briefing.StatusRead, briefing.StatusAcknowledged:
+		f.Status = st
+	default:
+		s.fail(c, briefing.Invalid("status", "status must be pending, read or acknowledged"))
+		return
+	}
+	if wantsCSV(c) {
+		s.receiptsCSV(c, f)
+		return
+	}
+	if f.Limit, f.After, err = page(c); err != nil {
+		s.fail(c, err)
+		return
+	}
+	list := []briefing.Receipt{}
+	next, err := s.st.Receipts(c.Param("id"), f, func(r briefing.Receipt) error {
+		list = append(list, r)
+		return nil
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body := gin.H{"receipts": list}
+	if next != "" {
+		body["next"] = next
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// receiptsCSV streams every matching receipt, unpaged: an export never
+// silently drops people.
+func (s *Server) receiptsCSV(c *gin.Context, f store.ReceiptFilter) {
+	if _, err := s.st.Announcement(c.Param("id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="receipts-`+c.Param("id")+`.csv"`)
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write([]string{"user_id", "email", "name", "department", "status", "read_at", "acknowledged_at"})
+	_, err := s.st.Receipts(c.Param("id"), f, func(r briefing.Receipt) error {
+		return w.Write([]string{r.UserID, r.Email, r.Name, r.Department, string(r.Status()), csvTime(r.ReadAt), csvTime(r.AcknowledgedAt)})
+	})
+	w.Flush()
+	logErr(s.log, "receipts csv", err)
+}
+
+func csvTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+)
+
+// MaxBody is the largest request body outside the directory import.
+const MaxBody = 1 << 20
+
+// MaxImportBody lets a 100,000-person directory import in one request.
+const MaxImportBody = 64 << 20
+
+// limitBody answers 413 from Content-Length before reading anything, and
+// caps what is read when the length is not declared.
+func limitBody(max int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > max {
+			c.Header("Connection", "close")
+			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": apiError{
+				Code: "too_large", Message: "the request body is larger than " + strconv.FormatInt(max>>20, 10) + " MiB"}})
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
+		c.Next()
+	}
+}
+
+// decodeJSON reads a JSON body into v. Unknown fields are allowed.
+func decodeJSON(c *gin.Context, v any) error {
+	err := json.NewDecoder(c.Request.Body).Decode(v)
+	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooBig):
+		return &briefing.Error{Kind: errTooLarge, Message: "the request body is larger than 1 MiB"}
+	case errors.As(err, &typeErr):
+		return briefing.Invalid(typeErr.Field, "%s must be a JSON %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
+	case errors.Is(err, io.EOF):
+		return &briefing.Error{Kind: errInvalidJSON, Message: "the request body is empty: send a JSON object"}
+	}
+	return &briefing.Error{Kind: errInvalidJSON, Message: "the request body is not valid JSON: " + err.Error()}
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "bool":
+		return "boolean"
+	}
+	return "number"
+}
+
+// page reads ?limit= and ?after= of the contract.
+func page(c *gin.Context) (limit int, after string, err error) {
+	limit = 1000
+	if s := c.Query("limit"); s != "" {
+		n, convErr := strconv.Atoi(s)
+		if convErr != nil || n < 1 || n > 10000 {
+			return 0, "", briefing.Invalid("limit", "limit must be a whole number from 1 to 10000")
+		}
+		limit = n
+	}
+	return limit, c.Query("after"), nil
+}
+
+func wantsCSV(c *gin.Context) bool {
+	return c.NegotiateFormat(gin.MIMEJSON, "text/csv") == "text/csv" && c.GetHeader("Accept") != ""
+}

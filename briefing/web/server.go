@@ -1,0 +1,114 @@
+// Package web is Firsthand's HTTP face: the JSON API of API.md and the
+// server-rendered pages, on gin. Handlers translate; the rules live in the
+// briefing package and the data in the store.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing/channel"
+	"firsthand/store"
+)
+
+// Config is what the server needs from the outside.
+type Config struct {
+	Store   *store.Store
+	BaseURL string // the public address, e.g. https://news.example.com
+	Mailer  *channel.Mailer
+	Logger  *slog.Logger
+	Version string
+	// SessionTTL is how long a browser session lasts. Default 12 hours.
+	SessionTTL time.Duration
+}
+
+// Server serves the API and the pages.
+type Server struct {
+	st      *store.Store
+	log     *slog.Logger
+	baseURL string
+	secure  bool // cookies only over https
+	mailer  *channel.Mailer
+	version string
+	ttl     time.Duration
+	pages   *pages
+	limiter *signInLimiter
+	metrics *metrics
+	handler http.Handler
+}
+
+// New builds the server and parses every template once: a broken template
+// stops start-up instead of breaking a page later.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	u, _ := url.Parse(cfg.BaseURL)
+	s := &Server{
+		st: cfg.Store, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
+		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, version: cfg.Version,
+		ttl: cfg.SessionTTL, pages: p, limiter: newSignInLimiter(), metrics: newMetrics(cfg.Store),
+	}
+	gin.SetMode(gin.ReleaseMode)
+	engine := gin.New()
+	engine.Use(s.recover, s.securityHeaders, s.metrics.middleware)
+	engine.HandleMethodNotAllowed = true
+	s.routes(engine)
+	s.handler = s.crossOriginGuard(engine)
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// crossOriginGuard rejects cross-site unsafe requests from browsers
+// (net/http's CrossOriginProtection reads Sec-Fetch-Site and Origin).
+// Bearer-token clients carry no ambient credential, so they pass.
+func (s *Server) crossOriginGuard(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpFail(w, http.StatusForbidden, "forbidden", "cross-site request refused: use the page on this site or an API token")
+	}))
+	guarded := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		guarded.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic", "path", c.Request.URL.Path, "panic", r)
+			s.fail(c, errPanic)
+		}
+	}()
+	c.Next()
+}
+
+// securityHeaders: every page loads only from this origin and runs no
+// inline script.
+func (s *Server) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	c.Next()
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"firsthand/briefing/channel"
+	"firsthand/briefing/embargo"
+	"firsthand/briefing/web"
+	"firsthand/store"
+)
+
+// serveConfig is everything serve reads from flags and the environment,
+// validated once before anything starts.
+type serveConfig struct {
+	addr, db, baseURL, smtpURL, mailFrom string
+	demo                                 bool
+}
+
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	fs := flagSet("serve", stderr)
+	var c serveConfig
+	addr := envString(fs, getenv, "addr", "127.0.0.1:8080", "address to listen on")
+	db := envString(fs, getenv, "db", "firsthand.db", "database file")
+	base := envString(fs, getenv, "base-url", "", "public address of this server (default http://ADDR)")
+	smtp := envString(fs, getenv, "smtp-url", "", "mail server, smtp://user:pass@host:port or smtps://…")
+	from := envString(fs, getenv, "mail-from", "", "sender address of notifications")
+	demo := envBool(fs, getenv, "demo", "on an empty database, create a demo organisation")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c = serveConfig{addr: *addr, db: *db, baseURL: strings.TrimRight(*base, "/"), smtpURL: *smtp, mailFrom: *from, demo: *demo}
+	if c.baseURL == "" {
+		c.baseURL = "http://" + c.addr
+	}
+	if u, err := url.Parse(c.baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("--base-url %q is not an http or https URL", c.baseURL)
+	}
+	if c.smtpURL != "" && c.mailFrom == "" {
+		c.mailFrom = "firsthand@" + hostOf(c.baseURL)
+	}
+	return c, nil
+}
+
+func hostOf(base string) string {
+	u, _ := url.Parse(base)
+	h := u.Hostname()
+	if h == "" || net.ParseIP(h) != nil || h == "localhost" {
+		return "localhost.localdomain"
+	}
+	return h
+}
+
+// serve runs the server until ctx ends, then shuts down in order: HTTP
+// (in-flight requests finish), the scheduler, the database.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	st, err := store.Open(cfg.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if cfg.demo {
+		if err := seedDemo(st, cfg.baseURL, stdout); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	var mailer *channel.Mailer
+	if cfg.smtpURL != "" {
+		if mailer, err = channel.NewMailer(cfg.smtpURL, cfg.mailFrom); err != nil {
+			return fmt.Errorf("FIRSTHAND_SMTP_URL: %w", err)
+		}
+	}
+	sched, err := embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Logger: log})
+	if err != nil {
+		return err
+	}
+	st.OnRelease = sched.Kick
+	st.OnPublish = sched.Replan
+	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+	}
+	sched.Start()
+	fmt.Fprintf(stdout, "Firsthand %s serving on %s (database %s)\n", version, cfg.baseURL, cfg.db)
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		log.Info("shutting down")
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if herr := httpSrv.Shutdown(shutdownCtx); herr != nil && err == nil {
+		err = herr
+	}
+	if serr := sched.Shutdown(shutdownCtx); serr != nil && err == nil {
+		err = serr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
