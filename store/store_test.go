@@ -12,6 +12,12 @@ import (
 	"firsthand/briefing"
 )
 
+// The benchmarks (BenchmarkImportUsers100k, BenchmarkPublish100k,
+// BenchmarkAcknowledgeParallel, BenchmarkReadiness100k, BenchmarkInbox1000)
+// set up only when run:
+//
+//	go test -run '^$' -bench . -benchtime 1x ./store/
+
 // clock is a settable time source for Store.Now, safe for the goroutines of
 // db.Batch.
 type clock struct {
@@ -91,9 +97,23 @@ func mkUser(tb testing.TB, s *Store, email, dept string, roles ...briefing.Role)
 // mkUsers creates n employees; dept names the department of the i-th.
 func mkUsers(tb testing.TB, s *Store, n int, dept func(i int) string) []*briefing.User {
 	tb.Helper()
+	rows := make([]ImportRow, n)
+	for i := range rows {
+		rows[i] = ImportRow{Line: i + 2, User: briefing.User{
+			Email: fmt.Sprintf("user%d@example.com", i), Name: fmt.Sprintf("User %d", i), Department: dept(i),
+		}}
+	}
+	// One transaction instead of n fsyncs.
+	if res, err := s.ImportUsers(rows, "test"); err != nil || res.Created != n {
+		tb.Fatalf("ImportUsers: created %d of %d, %v", res.Created, n, err)
+	}
 	out := make([]*briefing.User, n)
-	for i := range n {
-		out[i] = mkUser(tb, s, fmt.Sprintf("user%d@example.com", i), dept(i))
+	for i, r := range rows {
+		u, err := s.UserByEmail(r.User.Email)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[i] = u
 	}
 	return out
 }
