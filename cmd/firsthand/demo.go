@@ -77,8 +77,8 @@ func seedDemo(st *store.Store, baseURL string, out io.Writer) error {
 	}
 	published := &briefing.Announcement{
 		AuthorID: author.ID, Title: "We are opening an office in Vienna",
-		Summary: "From spring, a team of twelve in Vienna will look after our customers in Austria.",
-		Body:    "We are opening an office in **Vienna** in April.\n\n1. Support hours for Austria get longer.\n2. The team is hiring: tell your friends.\n",
+		Summary:  "From spring, a team of twelve in Vienna will look after our customers in Austria.",
+		Body:     "We are opening an office in **Vienna** in April.\n\n1. Support hours for Austria get longer.\n2. The team is hiring: tell your friends.\n",
 		Audience: briefing.Audience{All: true},
 		Policy:   briefing.Policy{Threshold: 0.8},
 	}
