@@ -83,12 +83,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("FIRSTHAND_SMTP_URL: %w", err)
 		}
 	}
-	sched, err := embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Logger: log})
-	if err != nil {
-		return err
-	}
-	st.OnRelease = sched.Kick
-	st.OnPublish = sched.Replan
 	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version})
 	if err != nil {
 		return err
@@ -97,6 +91,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	sched, err := embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Logger: log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	st.OnRelease = sched.Kick
+	st.OnPublish = sched.Replan
 	httpSrv := &http.Server{
 		Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
