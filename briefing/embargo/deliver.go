@@ -17,22 +17,42 @@ import (
 // right now, and how many may be at once.
 type outbox struct {
 	mu       sync.Mutex
-	inFlight map[string]bool // delivery id → a send is running
-	slots    chan struct{}   // a token per running send
+	inFlight map[string]bool      // delivery id → a send is running
+	held     map[string]time.Time // delivery id → not before (wall clock)
+	slots    chan struct{}        // a token per running send
 	sends    sync.WaitGroup
 }
 
 func (o *outbox) init(maxInFlight int) {
 	o.inFlight = map[string]bool{}
+	o.held = map[string]time.Time{}
 	o.slots = make(chan struct{}, maxInFlight)
 }
 
-// claim marks a delivery in flight, if it is not and a slot is free.
+// holdOff is how long a delivery is left alone after the store failed to
+// read or record it: the row still says "due", and without a pause the
+// worker would resend it in a tight loop.
+const holdOff = 30 * time.Second
+
+func (o *outbox) hold(id string) {
+	o.mu.Lock()
+	o.held[id] = time.Now().Add(holdOff)
+	o.mu.Unlock()
+}
+
+// claim marks a delivery in flight, if it is not, is not held, and a slot
+// is free.
 func (o *outbox) claim(id string) (ok, full bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.inFlight[id] {
 		return false, false
+	}
+	if until, ok := o.held[id]; ok {
+		if time.Now().Before(until) {
+			return false, false
+		}
+		delete(o.held, id)
 	}
 	select {
 	case o.slots <- struct{}{}:
@@ -129,6 +149,7 @@ func (s *Scheduler) deliver(queued *briefing.Delivery) {
 	d, err := s.st.Delivery(id)
 	if err != nil {
 		s.log.Error("reading a delivery failed", "delivery", id, "err", err)
+		s.out.hold(id)
 		return
 	}
 	if d.State != briefing.DeliveryPending || d.NextAttemptAt.After(s.st.Now()) {
@@ -146,6 +167,7 @@ func (s *Scheduler) deliver(queued *briefing.Delivery) {
 		return
 	case err != nil:
 		s.log.Error("recording a delivery attempt failed", "delivery", d.ID, "err", err)
+		s.out.hold(id)
 		return
 	}
 	attrs := []any{"delivery", d.ID, "announcement", d.AnnouncementID, "channel", d.ChannelID,

@@ -35,11 +35,12 @@ func mailBackoff(n int) time.Duration {
 }
 
 // runMail is the mail worker: it works through the due notification jobs
-// one after the other, and sleeps until woken or the next poll.
+// one after the other, and sleeps until woken, the next poll, or a job it
+// deferred falls due, whichever comes first.
 func (s *Scheduler) runMail(ctx context.Context) {
 	for {
-		s.mailDue(ctx)
-		t := time.NewTimer(mailPoll)
+		wait := s.mailDue(ctx)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -51,15 +52,17 @@ func (s *Scheduler) runMail(ctx context.Context) {
 	}
 }
 
-func (s *Scheduler) mailDue(ctx context.Context) {
+// mailDue runs the due jobs and says how long to sleep.
+func (s *Scheduler) mailDue(ctx context.Context) time.Duration {
+	wait := mailPoll
 	jobs, err := s.st.DueMailJobs()
 	if err != nil {
 		s.log.Error("reading the mail jobs failed", "err", err)
-		return
+		return wait
 	}
 	for _, j := range jobs {
 		if ctx.Err() != nil {
-			return
+			break
 		}
 		if s.opts.Mailer == nil {
 			// No SMTP: the web inbox is the only notice, and it needs no job.
@@ -67,33 +70,37 @@ func (s *Scheduler) mailDue(ctx context.Context) {
 			s.advance(j.ID, "", true)
 			continue
 		}
-		s.mailJob(ctx, j)
+		if deferred := s.mailJob(ctx, j); deferred > 0 {
+			wait = min(wait, deferred)
+		}
 	}
+	return wait
 }
 
 // mailJob sends one job's mails, a chunk of recipients at a time, and
 // records progress after every mail: a failure or a restart resumes with
-// the first person not yet mailed, so nobody gets one twice.
-func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) {
+// the first person not yet mailed, so nobody gets one twice. It returns
+// the delay if it deferred the job, else zero.
+func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time.Duration) {
 	n, err := s.notice(j)
 	if err != nil {
 		if errors.Is(err, errNothingToSay) || errors.Is(err, briefing.ErrNotFound) {
 			s.log.Debug("mail job dropped", "job", j.ID, "kind", j.Kind, "reason", err)
 			s.advance(j.ID, "", true)
-			return
+			return 0
 		}
 		s.log.Error("preparing a mail job failed", "job", j.ID, "err", err)
-		return
+		return 0
 	}
 	for {
 		rs, err := s.st.NextMailRecipients(j.ID, mailChunk)
 		if err != nil {
 			s.log.Error("reading mail recipients failed", "job", j.ID, "err", err)
-			return
+			return 0
 		}
 		for i, r := range rs {
 			if ctx.Err() != nil {
-				return // shutdown: the job resumes here after a restart
+				return 0 // shutdown: the job resumes here after a restart
 			}
 			last := len(rs) < mailChunk && i == len(rs)-1
 			if r.Email == "" {
@@ -105,7 +112,7 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) {
 			cancel()
 			if err != nil {
 				if s.sendCtx.Err() != nil {
-					return // cut short by shutdown: not the server's fault
+					return 0 // cut short by shutdown: not the server's fault
 				}
 				delay := s.opts.MailBackoff(j.Attempts + 1)
 				s.log.Warn("sending mail failed, will retry", "job", j.ID, "kind", j.Kind,
@@ -113,7 +120,7 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) {
 				if err := s.st.DeferMailJob(j.ID, err, delay); err != nil {
 					s.log.Error("deferring a mail job failed", "job", j.ID, "err", err)
 				}
-				return // the next job may fare better
+				return delay // the next job may fare better
 			}
 			s.advance(j.ID, r.UserID, last)
 		}
@@ -121,7 +128,7 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) {
 			if len(rs) == 0 {
 				s.advance(j.ID, "", true)
 			}
-			return
+			return 0
 		}
 	}
 }

@@ -90,12 +90,6 @@ type Scheduler struct {
 	gates map[string]gateJob // announcement id → its one-time job
 }
 
-// gateJob is a scheduled one-time job at an announcement's gate instant.
-type gateJob struct {
-	at time.Time // the instant on the store's clock
-	id uuid.UUID
-}
-
 // New creates a Scheduler with its jobs; nothing runs until Start.
 func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if st == nil {
@@ -214,111 +208,10 @@ func signal(c chan struct{}) {
 	}
 }
 
-// sweep opens every gate that is open now.
-func (s *Scheduler) sweep() {
-	released, err := s.st.SweepGates()
-	if err != nil {
-		s.log.Error("gate sweep failed", "err", err)
-		return
-	}
-	if len(released) > 0 {
-		s.log.Info("released by the clock", "announcements", released)
-		// The store signals OnRelease too; kicking here as well keeps the
-		// scheduler correct when nobody wired that hook.
-		s.Kick()
-	}
-}
-
 func (s *Scheduler) pruneSessions() {
 	if n, err := s.st.PruneSessions(); err != nil {
 		s.log.Error("pruning sessions failed", "err", err)
 	} else if n > 0 {
 		s.log.Debug("pruned expired sessions", "count", n)
 	}
-}
-
-// replanEvery re-reads the gate instants even when nobody asks, so that a
-// failed replan heals itself.
-const replanEvery = time.Minute
-
-// runPlanner keeps one one-time job per announcement at its next gate
-// instant. It is the only goroutine that changes the gate jobs.
-func (s *Scheduler) runPlanner(ctx context.Context) {
-	for {
-		s.replan()
-		t := time.NewTimer(replanEvery)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-s.wakePlan:
-		case <-t.C:
-		}
-		t.Stop()
-	}
-}
-
-// replan makes the gate jobs match the store's gate instants: stale ones go,
-// moved ones are replaced, new ones are added.
-func (s *Scheduler) replan() {
-	instants, err := s.st.GateInstants()
-	if err != nil {
-		s.log.Error("reading the gate instants failed", "err", err)
-		return
-	}
-	if s.plan(instants) {
-		s.sweep() // an instant passed while we were planning
-	}
-}
-
-// plan updates the gate jobs and reports whether an instant has passed
-// already, so that the caller sweeps now.
-func (s *Scheduler) plan(instants map[string]time.Time) (sweepNow bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for ann, g := range s.gates {
-		if at, ok := instants[ann]; !ok || !at.Equal(g.at) {
-			// A job that has fired stays in gocron until removed: not found
-			// only means someone was quicker.
-			if err := s.gs.RemoveJob(g.id); err != nil && !errors.Is(err, gocron.ErrJobNotFound) {
-				s.log.Warn("removing a gate job failed", "announcement", ann, "err", err)
-			}
-			delete(s.gates, ann)
-		}
-	}
-	for ann, at := range instants {
-		if _, ok := s.gates[ann]; ok {
-			continue
-		}
-		// gocron runs on the wall clock, the store on its own (tests move
-		// it): the job fires when the store's clock will read at.
-		wait := at.Sub(s.st.Now())
-		if wait <= 0 {
-			sweepNow = true
-			continue
-		}
-		j, err := s.gs.NewJob(
-			gocron.OneTimeJob(gocron.OneTimeJobStartDateTime(time.Now().Add(wait))),
-			gocron.NewTask(s.gateFired),
-			gocron.WithName("gate:"+ann),
-			gocron.WithTags("gate"),
-		)
-		if errors.Is(err, gocron.ErrOneTimeJobStartDateTimePast) {
-			sweepNow = true
-			continue
-		}
-		if err != nil {
-			s.log.Error("scheduling a gate job failed", "announcement", ann, "err", err)
-			continue
-		}
-		s.gates[ann] = gateJob{at: at, id: j.ID()}
-	}
-	return sweepNow
-}
-
-// gateFired runs at a gate instant: sweep, then plan the announcement's
-// next instant (a deadline after the embargo) and drop the spent job.
-func (s *Scheduler) gateFired() {
-	s.sweep()
-	signal(s.wakePlan)
 }

@@ -1,0 +1,289 @@
+package embargo
+
+import (
+	"io"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"firsthand/briefing"
+	"firsthand/briefing/channel"
+	"firsthand/store"
+)
+
+// smtpMsg is one message as the test server saw it, headers decoded.
+type smtpMsg struct {
+	to, subject, messageID, body string
+}
+
+// smtpServer is a real SMTP server in the test process that records what
+// it is sent and answers 451 to its first failFirst DATA commands.
+type smtpServer struct {
+	mu        sync.Mutex
+	failFirst int
+	datas     int
+	accepted  []smtpMsg
+	rejected  []smtpMsg
+	addr      string
+}
+
+func newSMTP(t *testing.T, failFirst int) *smtpServer {
+	t.Helper()
+	b := &smtpServer{failFirst: failFirst}
+	srv := smtp.NewServer(b)
+	srv.Domain = "localhost"
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.addr = l.Addr().String()
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return b
+}
+
+func (b *smtpServer) mailer(t *testing.T) *channel.Mailer {
+	t.Helper()
+	m, err := channel.NewMailer("smtp://"+b.addr, "Firsthand <firsthand@example.com>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func (b *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{b: b}, nil }
+
+func (b *smtpServer) got() (accepted, rejected []smtpMsg) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]smtpMsg(nil), b.accepted...), append([]smtpMsg(nil), b.rejected...)
+}
+
+type smtpSession struct {
+	b  *smtpServer
+	to []string
+}
+
+func (s *smtpSession) Reset()                                    { s.to = nil }
+func (s *smtpSession) Logout() error                             { return nil }
+func (s *smtpSession) Mail(string, *smtp.MailOptions) error      { return nil }
+func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
+
+func (s *smtpSession) Data(r io.Reader) error {
+	m, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(m.Body)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		if dec, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(string(raw)))); err == nil {
+			raw = dec
+		}
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	msg := smtpMsg{to: strings.Join(s.to, ","), subject: subject, messageID: m.Header.Get("Message-Id"), body: string(raw)}
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	s.b.datas++
+	if s.b.datas <= s.b.failFirst {
+		s.b.rejected = append(s.b.rejected, msg)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	s.b.accepted = append(s.b.accepted, msg)
+	return nil
+}
+
+func fastBackoff(int) time.Duration { return 20 * time.Millisecond }
+
+// TestBriefingMailOncePerRecipient: every recipient gets the briefing mail
+// exactly once although the server refuses the first attempts, and a
+// resend carries the same Message-ID.
+func TestBriefingMailOncePerRecipient(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	srv := newSMTP(t, 2)
+	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
+	var staff []*briefing.User
+	for _, e := range []string{"e1@example.com", "e2@example.com", "e3@example.com", "e4@example.com", "e5@example.com"} {
+		staff = append(staff, addUser(t, st, e, "Sales"))
+	}
+	a := draft(t, st, author, briefing.Policy{})
+	start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff})
+	publish(t, st, a)
+
+	eventually(t, 10*time.Second, "a mail to every recipient", func() bool {
+		acc, _ := srv.got()
+		return len(acc) >= len(staff)
+	})
+	eventually(t, 2*time.Second, "the mail job finished", func() bool {
+		jobs, err := st.DueMailJobs()
+		return err == nil && len(jobs) == 0
+	})
+	accepted, rejected := srv.got()
+	if len(accepted) != len(staff) {
+		t.Errorf("server accepted %d mails, want %d", len(accepted), len(staff))
+	}
+	if len(rejected) != 2 {
+		t.Fatalf("server rejected %d mails, want 2", len(rejected))
+	}
+	byTo := map[string]smtpMsg{}
+	for _, m := range accepted {
+		if _, dup := byTo[m.to]; dup {
+			t.Errorf("%s got the briefing twice", m.to)
+		}
+		byTo[m.to] = m
+	}
+	wantSubject := "New briefing: " + a.Title + " — please read and acknowledge"
+	for _, u := range staff {
+		m, ok := byTo[u.Email]
+		if !ok {
+			t.Errorf("%s got no mail", u.Email)
+			continue
+		}
+		if m.subject != wantSubject {
+			t.Errorf("subject = %q, want %q", m.subject, wantSubject)
+		}
+		if link := "https://news.example.com/briefings/" + a.ID; !strings.Contains(m.body, link) {
+			t.Errorf("body to %s lacks the link %s:\n%s", u.Email, link, m.body)
+		}
+		if !strings.HasPrefix(m.messageID, "<job-") || !strings.HasSuffix(m.messageID, "-"+u.ID+"@firsthand>") {
+			t.Errorf("Message-ID = %q, want <job-<job>-%s@firsthand>", m.messageID, u.ID)
+		}
+	}
+	// The refused mails were to the first recipient, retried with its ID.
+	for _, r := range rejected {
+		if got := byTo[r.to].messageID; r.messageID != got {
+			t.Errorf("resend to %s: Message-ID %q, first try %q; want the same", r.to, got, r.messageID)
+		}
+	}
+}
+
+// TestReleaseAndFailureMails follows one announcement: briefed, released
+// (staff hear it is public) and refused by its channel (the author and the
+// department's manager hear of it).
+func TestReleaseAndFailureMails(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	srv := newSMTP(t, 0)
+	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
+	manager := addUser(t, st, "boss@example.com", "Sales", briefing.RoleManager)
+	e1 := addUser(t, st, "e1@example.com", "Sales")
+	gone := newReceiver(t, always(410))
+	ch := addWebhook(t, st, "press wire", gone.srv.URL)
+	a := draft(t, st, author, briefing.Policy{Threshold: 1}, ch)
+	start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff, RetryDelay: fastRetry})
+	publish(t, st, a)
+	ack(t, st, a, e1, manager)
+
+	want := map[string][]string{ // subject → recipients
+		"New briefing: " + a.Title + " — please read and acknowledge": {manager.Email, e1.Email},
+		"Now public: " + a.Title:                         {manager.Email, e1.Email},
+		"Delivery failed: " + a.Title + " on press wire": {author.Email, manager.Email},
+	}
+	eventually(t, 10*time.Second, "every notice sent", func() bool {
+		acc, _ := srv.got()
+		return len(acc) >= 6
+	})
+	accepted, _ := srv.got()
+	got := map[string][]string{}
+	for _, m := range accepted {
+		got[m.subject] = append(got[m.subject], m.to)
+		if strings.HasPrefix(m.subject, "Now public") && !strings.Contains(m.body, "https://news.example.com/news/"+a.Slug) {
+			t.Errorf("release notice lacks the newsroom link:\n%s", m.body)
+		}
+		if strings.HasPrefix(m.subject, "Delivery failed") &&
+			(!strings.Contains(m.body, "https://news.example.com/announcements/"+a.ID) || !strings.Contains(m.body, "410")) {
+			t.Errorf("failure notice lacks the link or the error:\n%s", m.body)
+		}
+	}
+	for subject, to := range want {
+		if strings.Join(got[subject], ",") != strings.Join(to, ",") {
+			t.Errorf("%q went to %v, want %v", subject, got[subject], to)
+		}
+	}
+	if len(accepted) != 6 {
+		t.Errorf("%d mails sent, want 6: %v", len(accepted), got)
+	}
+}
+
+// TestNoSMTPDropsJobs: without a mailer the web inbox is the only notice,
+// and the jobs do not pile up.
+func TestNoSMTPDropsJobs(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
+	addUser(t, st, "e1@example.com", "Sales")
+	publish(t, st, draft(t, st, author, briefing.Policy{}))
+	if jobs, err := st.DueMailJobs(); err != nil || len(jobs) != 1 {
+		t.Fatalf("due mail jobs = %v, %v; want the briefing job", jobs, err)
+	}
+	start(t, st, Options{})
+	eventually(t, 3*time.Second, "the job dropped", func() bool {
+		jobs, err := st.DueMailJobs()
+		return err == nil && len(jobs) == 0
+	})
+}
+
+func TestMailBackoff(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want time.Duration
+	}{
+		{1, 5 * time.Second}, {2, 10 * time.Second}, {3, 20 * time.Second},
+		{9, 1280 * time.Second}, {10, 30 * time.Minute}, {100, 30 * time.Minute},
+	} {
+		if got := mailBackoff(tt.n); got != tt.want {
+			t.Errorf("mailBackoff(%d) = %s, want %s", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestCompose(t *testing.T) {
+	a := &briefing.Announcement{ID: "7", Slug: "new-pricing-7", Title: "New pricing", Summary: "Prices change.",
+		Channels: []briefing.ChannelText{{ChannelID: "1"}}}
+	d := &briefing.Delivery{ChannelName: "press wire", Kind: briefing.KindWebhook, Attempts: 8, LastError: "the receiver answered 500"}
+	base := "https://n.example"
+	tests := []struct {
+		kind        store.MailKind
+		wantSubject string
+		wantBody    []string
+	}{
+		{store.MailBriefing, "New briefing: New pricing — please read and acknowledge", []string{base + "/briefings/7", "Prices change."}},
+		{store.MailReleased, "Now public: New pricing", []string{base + "/news/new-pricing-7"}},
+		{store.MailReminder, "Reminder: please acknowledge New pricing", []string{base + "/briefings/7"}},
+		{store.MailDeliveryFailed, "Delivery failed: New pricing on press wire", []string{base + "/announcements/7", "answered 500", "8 attempt"}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			n, err := compose(tt.kind, a, d, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := n.mailTo("3", store.MailRecipient{UserID: "9", Email: "x@example.com", Name: "Xenia"})
+			if m.Subject != tt.wantSubject {
+				t.Errorf("subject = %q, want %q", m.Subject, tt.wantSubject)
+			}
+			for _, w := range append(tt.wantBody, "Hello Xenia,") {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("text lacks %q:\n%s", w, m.Text)
+				}
+			}
+			if m.MessageID != "<job-3-9@firsthand>" || len(m.To) != 1 || m.To[0] != "x@example.com" {
+				t.Errorf("mail = to %v, Message-ID %q; want x@example.com, <job-3-9@firsthand>", m.To, m.MessageID)
+			}
+		})
+	}
+	if _, err := compose("carrier-pigeon", a, d, base); err == nil {
+		t.Error("compose of an unknown kind succeeded, want an error")
+	}
+}
