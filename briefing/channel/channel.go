@@ -85,6 +85,7 @@ type Error struct {
 	err        error // the cause, for errors.Is; stripped of URLs
 }
 
+// Error returns Msg, which is safe to store and show.
 func (e *Error) Error() string { return e.Msg }
 
 // Unwrap exposes the cause, so that errors.Is(err, context.Canceled) works.

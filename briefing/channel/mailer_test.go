@@ -1,0 +1,390 @@
+package channel
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"io"
+	"log"
+	"math/big"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// smtpBackend is a real SMTP server's backend that keeps what it receives.
+type smtpBackend struct {
+	user, pass string // when set, AUTH PLAIN with these is required
+	refuseRcpt string // this recipient is refused at RCPT TO
+
+	mu   sync.Mutex
+	msgs []smtpMessage
+}
+
+// smtpMessage is one accepted message.
+type smtpMessage struct {
+	from     string
+	to       []string
+	data     []byte
+	tls      bool
+	authUser string
+}
+
+func (be *smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &smtpSession{be: be, conn: c}, nil
+}
+
+func (be *smtpBackend) messages() []smtpMessage {
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	return append([]smtpMessage(nil), be.msgs...)
+}
+
+type smtpSession struct {
+	be       *smtpBackend
+	conn     *smtp.Conn
+	authUser string
+	msg      smtpMessage
+}
+
+func (s *smtpSession) AuthMechanisms() []string {
+	if s.be.user == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (s *smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != s.be.user || pass != s.be.pass {
+			return smtp.ErrAuthFailed
+		}
+		s.authUser = user
+		return nil
+	}), nil
+}
+
+func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	if s.be.user != "" && s.authUser == "" {
+		return smtp.ErrAuthRequired
+	}
+	s.msg = smtpMessage{from: from, authUser: s.authUser}
+	return nil
+}
+
+func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if to == s.be.refuseRcpt {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	}
+	s.msg.to = append(s.msg.to, to)
+	return nil
+}
+
+func (s *smtpSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.msg.data = data
+	_, s.msg.tls = s.conn.TLSConnectionState()
+	s.be.mu.Lock()
+	s.be.msgs = append(s.be.msgs, s.msg)
+	s.be.mu.Unlock()
+	return nil
+}
+
+func (s *smtpSession) Reset()        { s.msg = smtpMessage{} }
+func (s *smtpSession) Logout() error { return nil }
+
+// startSMTP serves be on 127.0.0.1. With cfg, a plain listener offers
+// STARTTLS; with implicit, the listener speaks TLS from the first byte.
+func startSMTP(t *testing.T, be *smtpBackend, cfg *tls.Config, implicit bool) string {
+	t.Helper()
+	s := smtp.NewServer(be)
+	s.Domain = "localhost"
+	s.AllowInsecureAuth = true
+	s.ReadTimeout, s.WriteTimeout = 5*time.Second, 5*time.Second
+	s.ErrorLog = log.New(io.Discard, "", 0)
+	var l net.Listener
+	var err error
+	if implicit {
+		l, err = tls.Listen("tcp", "127.0.0.1:0", cfg)
+	} else {
+		s.TLSConfig = cfg
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = s.Serve(l) }()
+	t.Cleanup(func() { _ = s.Close() })
+	return l.Addr().String()
+}
+
+// testTLS makes a self-signed certificate for 127.0.0.1 and a client
+// config that trusts only it.
+func testTLS(t *testing.T) (server, client *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
+		&tls.Config{RootCAs: pool}
+}
+
+// parseMail reads a received message: its headers and decoded text body.
+func parseMail(t *testing.T, data []byte) (mail.Header, string) {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("received mail does not parse: %v\n%s", err, data)
+	}
+	var body io.Reader = msg.Body
+	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		body = quotedprintable.NewReader(body)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg.Header, strings.ReplaceAll(string(b), "\r\n", "\n")
+}
+
+func decodedSubject(t *testing.T, h mail.Header) string {
+	t.Helper()
+	s, err := new(mime.WordDecoder).DecodeHeader(h.Get("Subject"))
+	if err != nil {
+		t.Fatalf("Subject %q: %v", h.Get("Subject"), err)
+	}
+	return s
+}
+
+func TestNewMailer(t *testing.T) {
+	good := []struct {
+		url            string
+		host           string
+		port           int
+		implicit       bool
+		user, password string
+	}{
+		{"smtp://mail.example.com", "mail.example.com", 587, false, "", ""},
+		{"smtp://127.0.0.1:2525", "127.0.0.1", 2525, false, "", ""},
+		{"smtps://news%40example.com:p%40ss@mail.example.com", "mail.example.com", 465, true, "news@example.com", "p@ss"},
+		{"smtps://u:p@[::1]:1465", "::1", 1465, true, "u", "p"},
+	}
+	for _, tt := range good {
+		m, err := NewMailer(tt.url, "Firsthand <news@example.com>")
+		if err != nil {
+			t.Errorf("NewMailer(%q): %v", tt.url, err)
+			continue
+		}
+		if m.host != tt.host || m.port != tt.port || m.implicit != tt.implicit || m.user != tt.user || m.pass != tt.password {
+			t.Errorf("NewMailer(%q) = %+v, want host %s port %d implicit %v user %q", tt.url, m, tt.host, tt.port, tt.implicit, tt.user)
+		}
+	}
+	bad := []struct{ url, from string }{
+		{"smtp://u:s3cretpw@mail.example.com:notaport", "news@example.com"},
+		{"smtp://u:s3cretpw@mail.example.com:70000", "news@example.com"},
+		{"smtp://u:s3cretpw@[::1", "news@example.com"},
+		{"http://u:s3cretpw@mail.example.com", "news@example.com"},
+		{"smtp://u:s3cretpw@", "news@example.com"},
+		{"smtp://u:s3cretpw@mail.example.com", "not an address"},
+		{"", "news@example.com"},
+	}
+	for _, tt := range bad {
+		_, err := NewMailer(tt.url, tt.from)
+		if err == nil {
+			t.Errorf("NewMailer(%q, %q) = nil error, want an error", tt.url, tt.from)
+		} else if strings.Contains(err.Error(), "s3cretpw") {
+			t.Errorf("NewMailer(%q) error %q quotes the password", tt.url, err)
+		}
+	}
+}
+
+func TestMailerSend(t *testing.T) {
+	be := &smtpBackend{}
+	addr := startSMTP(t, be, nil, false)
+	m, err := NewMailer("smtp://"+addr, "Firsthand <news@example.com>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m.Send(t.Context(), Mail{
+		To:        []string{"a@example.com", "b@example.org"},
+		Subject:   "Grüße\r\nBcc: evil@example.com",
+		Text:      "Hallo Presse.\n",
+		MessageID: "<fixed-id@firsthand>",
+	})
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	msgs := be.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("server got %d messages, want 1", len(msgs))
+	}
+	got := msgs[0]
+	if got.from != "news@example.com" || strings.Join(got.to, ",") != "a@example.com,b@example.org" {
+		t.Errorf("envelope from %q to %v, want news@example.com to a@…, b@…", got.from, got.to)
+	}
+	h, body := parseMail(t, got.data)
+	if s := decodedSubject(t, h); s != "Grüße Bcc: evil@example.com" {
+		t.Errorf("Subject = %q, want the line break flattened", s)
+	}
+	if h.Get("Bcc") != "" {
+		t.Errorf("a Bcc header was injected through the subject")
+	}
+	if id := h.Get("Message-Id"); id != "<fixed-id@firsthand>" {
+		t.Errorf("Message-ID = %q, want <fixed-id@firsthand>", id)
+	}
+	if h.Get("Date") == "" {
+		t.Error("no Date header")
+	}
+	if body != "Hallo Presse.\n" {
+		t.Errorf("body = %q", body)
+	}
+}
+
+func TestMailerAuth(t *testing.T) {
+	be := &smtpBackend{user: "news@example.com", pass: "right-pass"}
+	addr := startSMTP(t, be, nil, false)
+	m, _ := NewMailer("smtp://news%40example.com:right-pass@"+addr, "news@example.com")
+	if err := m.Send(t.Context(), Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t"}); err != nil {
+		t.Fatalf("Send with credentials: %v", err)
+	}
+	if msgs := be.messages(); len(msgs) != 1 || msgs[0].authUser != "news@example.com" {
+		t.Fatalf("server got %+v, want one message sent as news@example.com", msgs)
+	}
+	wrong, _ := NewMailer("smtp://news%40example.com:wrong-pass@"+addr, "news@example.com")
+	err := wrong.Send(t.Context(), Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t"})
+	if err == nil {
+		t.Fatal("Send with a wrong password = nil, want an error")
+	}
+	if strings.Contains(err.Error(), "wrong-pass") {
+		t.Errorf("error %q quotes the password", err)
+	}
+}
+
+func TestMailerTLS(t *testing.T) {
+	serverCfg, clientCfg := testTLS(t)
+	for _, tt := range []struct {
+		scheme   string
+		implicit bool
+	}{{"smtp", false}, {"smtps", true}} {
+		t.Run(tt.scheme, func(t *testing.T) {
+			be := &smtpBackend{user: "u", pass: "p"}
+			addr := startSMTP(t, be, serverCfg, tt.implicit)
+			m, err := NewMailer(tt.scheme+"://u:p@"+addr, "news@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.tlsConfig = clientCfg
+			if err := m.Send(t.Context(), Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t"}); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			if msgs := be.messages(); len(msgs) != 1 || !msgs[0].tls {
+				t.Fatalf("server got %+v, want one message over TLS", msgs)
+			}
+		})
+	}
+	t.Run("untrusted certificate", func(t *testing.T) {
+		be := &smtpBackend{}
+		addr := startSMTP(t, be, serverCfg, true)
+		m, _ := NewMailer("smtps://"+addr, "news@example.com")
+		if err := m.Send(t.Context(), Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t"}); err == nil {
+			t.Fatal("Send to a server with an untrusted certificate = nil, want an error")
+		}
+	})
+}
+
+func TestMailerRefused(t *testing.T) {
+	be := &smtpBackend{refuseRcpt: "gone@example.com"}
+	addr := startSMTP(t, be, nil, false)
+	m, _ := NewMailer("smtp://"+addr, "news@example.com")
+	err := m.Send(t.Context(), Mail{To: []string{"gone@example.com"}, Subject: "s", Text: "t"})
+	if err == nil || !strings.Contains(err.Error(), "550") {
+		t.Fatalf("Send to a refused recipient = %v, want an error with the server's 550", err)
+	}
+	if len(be.messages()) != 0 {
+		t.Error("the server stored a message for a refused recipient")
+	}
+	if err := m.Send(t.Context(), Mail{Subject: "s", Text: "t"}); err == nil {
+		t.Error("Send without recipients = nil, want an error")
+	}
+}
+
+// silentSMTP accepts connections and never says a word, like a server
+// that hangs after the TCP handshake.
+func silentSMTP(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	return l.Addr().String()
+}
+
+func TestMailerTimeout(t *testing.T) {
+	m, _ := NewMailer("smtp://"+silentSMTP(t), "news@example.com")
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := m.Send(ctx, Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t"})
+	var ne net.Error
+	if err == nil || !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("Send to a silent server = %v, want a timeout", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Send took %v, want it to give up near the 200ms deadline", d)
+	}
+}
