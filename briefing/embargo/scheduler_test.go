@@ -212,7 +212,10 @@ func TestShutdownWaitsForSends(t *testing.T) {
 	st := newStore(t)
 	arrived := make(chan struct{}, 1)
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
+		select {
+		case arrived <- struct{}{}:
+		default: // never block a handler: Close would wait for it forever
+		}
 		time.Sleep(300 * time.Millisecond)
 	}))
 	t.Cleanup(slow.Close)
@@ -224,7 +227,11 @@ func TestShutdownWaitsForSends(t *testing.T) {
 	st.OnRelease = s.Kick
 	s.Start()
 	a := released(t, st, ch)
-	<-arrived
+	select {
+	case <-arrived:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the delivery never reached the receiver")
+	}
 	if err := s.Shutdown(context.Background()); err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
@@ -240,6 +247,7 @@ func TestShutdownGivesUp(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
 	arrived := make(chan struct{}, 1)
+	testDone := make(chan struct{})
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The server notices a client gone only once the body is read.
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -247,9 +255,15 @@ func TestShutdownGivesUp(t *testing.T) {
 		case arrived <- struct{}{}:
 		default: // a resend after the shutdown would be a failure below
 		}
-		<-r.Context().Done()
+		// Hang until the client gives up, or the test ends: Close waits for
+		// running handlers, so a handler that never returns hangs the test.
+		select {
+		case <-r.Context().Done():
+		case <-testDone:
+		}
 	}))
 	t.Cleanup(hang.Close)
+	t.Cleanup(func() { close(testDone) }) // runs before hang.Close
 	ch := addWebhook(t, st, "hangs", hang.URL)
 	s, err := New(st, Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -258,7 +272,11 @@ func TestShutdownGivesUp(t *testing.T) {
 	st.OnRelease = s.Kick
 	s.Start()
 	a := released(t, st, ch)
-	<-arrived
+	select {
+	case <-arrived:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the delivery never reached the receiver")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	began := time.Now()

@@ -72,7 +72,7 @@ func (s *Server) sendTest(ctx context.Context, id, by string) error {
 	if err != nil {
 		return err
 	}
-	sender, err := channel.New(*ch, s.mailer, &http.Client{Timeout: 10 * time.Second})
+	sender, err := channel.New(*ch, s.mailer, nil) // the channel's own client: no redirects, 10 s
 	if err != nil {
 		return briefing.Conflict("the channel cannot send: %v", err)
 	}
