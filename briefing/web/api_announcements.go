@@ -55,7 +55,7 @@ func (s *Server) patchAnnouncement(c *gin.Context) {
 		var d draft
 		d.from(a)
 		if err := json.Unmarshal(patch, &d); err != nil {
-			return briefing.Invalid("", "the patch does not fit an announcement: %v", err)
+			return jsonError(err)
 		}
 		d.apply(a)
 		return nil

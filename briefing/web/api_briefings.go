@@ -66,6 +66,12 @@ func (s *Server) visibleQuestions(c *gin.Context, annID string) ([]*briefing.Que
 	if !staff && !s.st.IsRecipient(annID, u.ID) {
 		return nil, briefing.NotFound("no such briefing")
 	}
+	if staff {
+		// An unknown id is 404 for staff too, not an empty list.
+		if _, err := s.st.Announcement(annID); err != nil {
+			return nil, err
+		}
+	}
 	qs, err := s.st.Questions(annID)
 	if err != nil {
 		return nil, err

@@ -16,8 +16,10 @@ type credentials struct {
 
 // signIn checks credentials under the rate limit and starts a session.
 func (s *Server) signIn(c *gin.Context, cr credentials) (*briefing.User, error) {
-	email := briefing.NormalizeEmail(cr.Email)
-	if s.limiter.blocked(email, c.ClientIP()) {
+	email, addr := briefing.NormalizeEmail(cr.Email), c.ClientIP()
+	// try counts this attempt before the password is checked: parallel
+	// guesses get no more tries than guesses one after another.
+	if !s.limiter.try(email, addr) {
 		return nil, briefing.RateLimited("too many failed sign-ins: wait 15 minutes and try again")
 	}
 	u, err := s.st.UserByEmail(email)
@@ -28,11 +30,10 @@ func (s *Server) signIn(c *gin.Context, cr credentials) (*briefing.User, error) 
 			// which addresses exist.
 			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(cr.Password))
 		}
-		s.limiter.fail(email, c.ClientIP())
-		logErr(s.log, "audit", s.st.Audit("anonymous", "session.fail", "email:"+email, c.ClientIP()))
+		logErr(s.log, "audit", s.st.Audit("anonymous", "session.fail", "email:"+email, addr))
 		return nil, briefing.Unauthenticated("the e-mail address or the password is wrong")
 	}
-	s.limiter.succeed(email)
+	s.limiter.succeed(email, addr)
 	secret, err := s.st.CreateSession(u.ID, s.ttl)
 	if err != nil {
 		return nil, err

@@ -111,6 +111,11 @@ func scopeDepartment(c *gin.Context, seeAll bool) (string, error) {
 	if seeAll {
 		return dept, nil
 	}
+	if u.Department == "" {
+		// "" is "every department" to the store: a manager without a
+		// department must not see them all.
+		return "", briefing.Forbidden("you manage no department: ask an admin to set yours")
+	}
 	if dept != "" && dept != u.Department {
 		return "", briefing.Forbidden("a manager sees their own department (%s) only", u.Department)
 	}
@@ -221,7 +226,6 @@ func (s *Server) importCSV(body io.Reader, by string) (store.ImportResult, error
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			if errors.Is(err, errTooLarge) || isMaxBytes(err) {
 				return store.ImportResult{}, &briefing.Error{Kind: errTooLarge, Message: "the file is larger than 64 MiB: split it"}
@@ -233,6 +237,8 @@ func (s *Server) importCSV(body io.Reader, by string) (store.ImportResult, error
 			}
 			return store.ImportResult{}, err
 		}
+		// FieldPos only after a good read: after a parse error it panics.
+		line, _ := r.FieldPos(0)
 		u := briefing.User{Email: get(rec, "email"), Name: get(rec, "name"), Department: get(rec, "department"), Location: get(rec, "location")}
 		var roleErr string
 		for _, rs := range strings.Split(get(rec, "roles"), ";") {

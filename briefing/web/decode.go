@@ -35,7 +35,12 @@ func limitBody(max int64) gin.HandlerFunc {
 
 // decodeJSON reads a JSON body into v. Unknown fields are allowed.
 func decodeJSON(c *gin.Context, v any) error {
-	err := json.NewDecoder(c.Request.Body).Decode(v)
+	return jsonError(json.NewDecoder(c.Request.Body).Decode(v))
+}
+
+// jsonError maps a failure to decode JSON onto the contract: 413 for a body
+// over the limit, 422 naming the field of a wrong type, 400 for the rest.
+func jsonError(err error) error {
 	var tooBig *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	switch {
@@ -43,6 +48,10 @@ func decodeJSON(c *gin.Context, v any) error {
 		return nil
 	case errors.As(err, &tooBig):
 		return &briefing.Error{Kind: errTooLarge, Message: "the request body is larger than 1 MiB"}
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		// The body itself has the wrong shape (an array or a number): there
+		// is no field to name, and no field can be fixed to make it right.
+		return &briefing.Error{Kind: errInvalidJSON, Message: "the request body must be a JSON object"}
 	case errors.As(err, &typeErr):
 		return briefing.Invalid(typeErr.Field, "%s must be a JSON %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()))
 	case errors.Is(err, io.EOF):

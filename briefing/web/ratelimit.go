@@ -25,16 +25,21 @@ func newSignInLimiter() *signInLimiter {
 	return &signInLimiter{failures: map[string][]time.Time{}, now: time.Now}
 }
 
-// blocked reports whether the account or the address has used up its tries.
-func (l *signInLimiter) blocked(email, addr string) bool {
+// try reserves one attempt: false when the account or the address has used
+// up its tries. The attempt counts as a failure until succeed takes it
+// back, so guesses sent in parallel cannot all pass the check before the
+// first of them has been recorded (check and count are one step).
+func (l *signInLimiter) try(email, addr string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.recent("e:"+email) >= maxPerAccount || l.recent("a:"+addr) >= maxPerAddress
+	if l.recent("e:"+email) >= maxPerAccount || l.recent("a:"+addr) >= maxPerAddress {
+		return false
+	}
+	l.record(email, addr)
+	return true
 }
 
-func (l *signInLimiter) fail(email, addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *signInLimiter) record(email, addr string) {
 	now := l.now()
 	for _, k := range []string{"e:" + email, "a:" + addr} {
 		l.failures[k] = append(l.failures[k], now)
@@ -44,11 +49,17 @@ func (l *signInLimiter) fail(email, addr string) {
 	}
 }
 
-// succeed forgets the account's failures; the address keeps its count.
-func (l *signInLimiter) succeed(email string) {
+// succeed forgets the account's failures and takes back the attempt try
+// reserved for the address; the address keeps its other failures.
+func (l *signInLimiter) succeed(email, addr string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.failures, "e:"+email)
+	if ts := l.failures["a:"+addr]; len(ts) > 1 {
+		l.failures["a:"+addr] = ts[:len(ts)-1]
+	} else {
+		delete(l.failures, "a:"+addr)
+	}
 }
 
 func (l *signInLimiter) recent(key string) int {
