@@ -26,13 +26,28 @@ func (d *draft) from(a *briefing.Announcement) {
 	*d = draft{a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels}
 }
 
+// check catches what the domain's defaults would hide: a threshold of 0
+// is outside (0, 1], not a request for the default.
+func (d *draft) check() error {
+	if d.Policy.Threshold == 0 {
+		return briefing.Invalid("policy.threshold", "the threshold must be more than 0 and at most 1")
+	}
+	return nil
+}
+
 func (d *draft) apply(a *briefing.Announcement) {
 	a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels = d.Title, d.Summary, d.Body, d.Audience, d.Policy, d.Channels
 }
 
 func (s *Server) createAnnouncement(c *gin.Context) {
-	var d draft
+	// The default is filled in before decoding, so that an explicit
+	// "threshold": 0 stays 0 and is refused instead of becoming the default.
+	d := draft{Policy: briefing.Policy{Threshold: briefing.DefaultThreshold}}
 	if err := decodeJSON(c, &d); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := d.check(); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -56,6 +71,9 @@ func (s *Server) patchAnnouncement(c *gin.Context) {
 		d.from(a)
 		if err := json.Unmarshal(patch, &d); err != nil {
 			return jsonError(err)
+		}
+		if err := d.check(); err != nil {
+			return err
 		}
 		d.apply(a)
 		return nil

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"firsthand/briefing"
 )
 
 // TestAnnouncementDraft: create answers 201 with a draft; PATCH merges;
@@ -340,4 +342,24 @@ func TestRemind(t *testing.T) {
 	}
 	wantError(t, "remind another department", a.do("POST", path+"?department=Support", s.salesMgr.Token, nil), 403, "forbidden", "")
 	wantError(t, "remind as an employee", a.do("POST", path, s.sales2.Token, nil), 403, "forbidden", "")
+}
+
+// TestExplicitZeroThresholdRefused: "threshold": 0 is outside (0, 1] and is
+// refused, on create and on PATCH, instead of silently becoming 0.8.
+func TestExplicitZeroThresholdRefused(t *testing.T) {
+	app := newTestApp(t)
+	author := app.addUser(person{Email: "zero-author@example.com", Department: "Sales", Roles: []briefing.Role{briefing.RoleAuthor}})
+	resp := app.send(req{method: "POST", path: "/api/v1/announcements", token: author.Token,
+		body: map[string]any{"title": "Zero", "audience": map[string]any{"all": true}, "policy": map[string]any{"threshold": 0}}})
+	wantError(t, "create with threshold 0", resp, 422, "invalid", "policy.threshold")
+
+	resp = app.send(req{method: "POST", path: "/api/v1/announcements", token: author.Token,
+		body: map[string]any{"title": "Default", "audience": map[string]any{"all": true}}})
+	a := decode[briefing.Announcement](t, "create without threshold", resp, 201)
+	if a.Policy.Threshold != briefing.DefaultThreshold {
+		t.Errorf("threshold without one given = %v, want the default %v", a.Policy.Threshold, briefing.DefaultThreshold)
+	}
+	resp = app.send(req{method: "PATCH", path: "/api/v1/announcements/" + a.ID, token: author.Token,
+		body: map[string]any{"policy": map[string]any{"threshold": 0}}})
+	wantError(t, "patch to threshold 0", resp, 422, "invalid", "policy.threshold")
 }

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -25,6 +26,10 @@ type Config struct {
 	Version string
 	// SessionTTL is how long a browser session lasts. Default 12 hours.
 	SessionTTL time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client. None by default: otherwise any client could pick the address
+	// the sign-in limit counts against.
+	TrustedProxies []string
 }
 
 // Server serves the API and the pages.
@@ -63,6 +68,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
+	if err := engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	engine.Use(s.recover, s.securityHeaders, s.metrics.middleware)
 	engine.HandleMethodNotAllowed = true
 	s.routes(engine)

@@ -22,6 +22,7 @@ import (
 // validated once before anything starts.
 type serveConfig struct {
 	addr, db, baseURL, smtpURL, mailFrom string
+	trustedProxies                       []string
 	demo                                 bool
 }
 
@@ -33,11 +34,17 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	base := envString(fs, getenv, "base-url", "", "public address of this server (default http://ADDR)")
 	smtp := envString(fs, getenv, "smtp-url", "", "mail server, smtp://user:pass@host:port or smtps://…")
 	from := envString(fs, getenv, "mail-from", "", "sender address of notifications")
+	proxies := envString(fs, getenv, "trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	demo := envBool(fs, getenv, "demo", "on an empty database, create a demo organisation")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	c = serveConfig{addr: *addr, db: *db, baseURL: strings.TrimRight(*base, "/"), smtpURL: *smtp, mailFrom: *from, demo: *demo}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.trustedProxies = append(c.trustedProxies, p)
+		}
+	}
 	if c.baseURL == "" {
 		c.baseURL = "http://" + c.addr
 	}
@@ -83,7 +90,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("FIRSTHAND_SMTP_URL: %w", err)
 		}
 	}
-	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version})
+	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version,
+		TrustedProxies: cfg.trustedProxies})
 	if err != nil {
 		return err
 	}

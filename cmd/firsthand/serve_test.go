@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -100,9 +101,10 @@ func TestParseServe(t *testing.T) {
 		{
 			name: "variables",
 			env: map[string]string{"FIRSTHAND_ADDR": "0.0.0.0:9000", "FIRSTHAND_DB": "/data/f.db", "FIRSTHAND_BASE_URL": "https://news.example.com/",
-				"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_MAIL_FROM": "news@example.com", "FIRSTHAND_DEMO": "1"},
+				"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_MAIL_FROM": "news@example.com", "FIRSTHAND_DEMO": "1",
+				"FIRSTHAND_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16"},
 			want: serveConfig{addr: "0.0.0.0:9000", db: "/data/f.db", baseURL: "https://news.example.com",
-				smtpURL: "smtp://mail:25", mailFrom: "news@example.com", demo: true},
+				smtpURL: "smtp://mail:25", mailFrom: "news@example.com", demo: true, trustedProxies: []string{"10.0.0.1", "192.168.0.0/16"}},
 		},
 		{
 			name: "flags win over variables",
@@ -126,7 +128,7 @@ func TestParseServe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("parseServe = %+v, want %+v", got, tt.want)
 			}
 		})
