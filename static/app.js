@@ -9,9 +9,118 @@
     }
   } catch (e) { /* no Intl: times stay in UTC and say so */ }
 
-  // Forms marked data-confirm ask before they go.
+  // Forms marked data-confirm ask before they go. The server asks for a
+  // typed reason as well, so this is a second look, not the only guard.
   document.addEventListener("submit", function (ev) {
     var msg = ev.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) { ev.preventDefault(); }
   });
+
+  function ready(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  ready(function () {
+    // A form that came back with errors: move focus to the list of them.
+    var summary = document.querySelector("[data-focus]");
+    if (summary) { summary.focus(); }
+
+    // Character counters next to texts with a limit.
+    document.querySelectorAll("[data-counter-for]").forEach(function (out) {
+      var field = document.getElementById(out.getAttribute("data-counter-for"));
+      if (!field) { return; }
+      var limit = parseInt(field.getAttribute("data-count"), 10);
+      var update = function () {
+        var n = Array.from(field.value).length;
+        out.textContent = n.toLocaleString("en-US") + " / " + limit.toLocaleString("en-US");
+        out.classList.toggle("over", n > limit);
+      };
+      field.addEventListener("input", update);
+      update();
+    });
+
+    // The channel form shows the settings of the chosen kind only.
+    var kindForm = document.querySelector("[data-kind-form]");
+    if (kindForm) {
+      var showKind = function () {
+        var checked = kindForm.querySelector("input[name=kind]:checked");
+        kindForm.querySelectorAll("[data-kind]").forEach(function (fs) {
+          fs.hidden = !checked || fs.getAttribute("data-kind") !== checked.value;
+        });
+      };
+      kindForm.addEventListener("change", showKind);
+      showKind();
+    }
+
+    live();
+  });
+
+  // The readiness dashboard keeps itself current: it polls the readiness
+  // API, writes the numbers and the department bars, and when something
+  // moved it fetches the page again and swaps the parts marked data-live
+  // (never a part with a form someone may be typing in).
+  function live() {
+    var root = document.querySelector("[data-live-root]");
+    if (!root || root.hasAttribute("data-poll-off") || !window.fetch) { return; }
+    var url = root.getAttribute("data-poll");
+    var every = parseInt(root.getAttribute("data-interval"), 10) || 5000;
+    var last = null;
+    var pct = function (f) { return Math.floor(f * 100 + 1e-9) + "%"; };
+    var num = function (n) { return Number(n).toLocaleString("en-US"); };
+    var width = function (f) { return String(Math.max(0, Math.min(100, f * 100)).toFixed(1)); };
+    var set = function (scope, sel, text) {
+      var el = scope.querySelector(sel);
+      if (el && el.textContent !== text) { el.textContent = text; }
+    };
+    var bars = function (scope, read, ack) {
+      var r = scope.querySelector("[data-bar=read]"), a = scope.querySelector("[data-bar=ack]");
+      if (r) { r.setAttribute("width", width(read)); }
+      if (a) { a.setAttribute("width", width(ack)); }
+    };
+    var apply = function (r) {
+      set(root, "[data-r=recipients]", num(r.recipients));
+      set(root, "[data-r=read]", num(r.read));
+      set(root, "[data-r=acknowledged]", num(r.acknowledged));
+      set(root, "[data-r=read_ratio]", pct(r.read_ratio));
+      set(root, "[data-r=ack_ratio]", pct(r.ack_ratio));
+      var overall = root.querySelector("[data-overall]");
+      if (overall) { bars(overall, r.read_ratio, r.ack_ratio); }
+      (r.departments || []).forEach(function (d) {
+        root.querySelectorAll("[data-dept]").forEach(function (li) {
+          if (li.getAttribute("data-dept") !== d.department) { return; }
+          set(li, "[data-d=ack_ratio]", pct(d.ack_ratio));
+          set(li, "[data-d=read_ratio]", pct(d.read_ratio));
+          set(li, "[data-d=acknowledged]", num(d.acknowledged));
+          bars(li, d.read_ratio, d.ack_ratio);
+        });
+      });
+    };
+    var refresh = function () {
+      return fetch(window.location.href, { credentials: "same-origin" }).then(function (res) {
+        if (!res.ok) { throw new Error(res.status); }
+        return res.text();
+      }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-live]").forEach(function (el) {
+          var fresh = doc.querySelector('[data-live="' + el.getAttribute("data-live") + '"]');
+          if (fresh && !el.contains(document.activeElement)) { el.innerHTML = fresh.innerHTML; }
+        });
+      });
+    };
+    var tick = function () {
+      if (document.hidden) { return; }
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (res) {
+        if (!res.ok) { throw new Error(res.status); }
+        return res.json();
+      }).then(function (r) {
+        apply(r);
+        var key = [r.state, r.read, r.acknowledged, r.unanswered_questions].join("/");
+        if (last !== null && key !== last) { refresh(); }
+        last = key;
+      }).catch(function () { /* offline for a moment: the next tick tries again */ });
+    };
+    tick();
+    setInterval(tick, every);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) { tick(); } });
+  }
 })();

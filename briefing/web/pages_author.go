@@ -1,6 +1,97 @@
 package web
 
-import "github.com/gin-gonic/gin"
+import (
+	"net/http"
 
-// authorPageRoutes are the pages of authors, managers and admins.
-func (s *Server) authorPageRoutes(in *gin.RouterGroup) {}
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+	"firsthand/store"
+)
+
+// authorPageRoutes are the pages of authors, managers and admins. Every
+// route checks roles on the server; the navigation only hides what a
+// person cannot use.
+func (s *Server) authorPageRoutes(in *gin.RouterGroup) {
+	const (
+		author  = briefing.RoleAuthor
+		manager = briefing.RoleManager
+	)
+	staff := in.Group("", s.requireAny(author, manager))
+	staff.GET("/announcements", s.announcementsPage)
+	staff.GET("/announcements/:id", s.dashboardPage)
+	staff.GET("/announcements/:id/receipts.csv", s.receiptsCSVPage)
+	staff.POST("/announcements/:id/remind", s.remindForm)
+	staff.POST("/announcements/:id/deliveries/:delivery/retry", s.retryForm)
+	staff.POST("/announcements/:id/withdraw", s.withdrawForm)
+	staff.POST("/announcements/:id/release", s.requireAny(manager), s.releaseForm)
+
+	authors := in.Group("", s.requireAny(author))
+	authors.GET("/announcements/new", s.editorNew)
+	authors.POST("/announcements/new", s.editorSubmit)
+	authors.GET("/announcements/:id/edit", s.editorEdit)
+	authors.POST("/announcements/:id/edit", s.editorSubmit)
+	authors.GET("/announcements/:id/publish", s.publishConfirm)
+	authors.POST("/announcements/:id/publish", s.publishForm)
+	authors.POST("/announcements/:id/questions/:question/answer", s.answerForm)
+
+	s.adminPageRoutes(in)
+}
+
+// pageSizeAnnouncements is how many announcements the list shows at a time.
+const pageSizeAnnouncements = 25
+
+// announcementRow is one line of the announcements list.
+type announcementRow struct {
+	A          *briefing.Announcement
+	R          briefing.Readiness
+	Bar        barView
+	Need       int
+	Unanswered int
+}
+
+var stateTabs = []struct{ State, Label string }{
+	{"", "All"}, {"draft", "Drafts"}, {"briefing", "In briefing"}, {"released", "Released"}, {"withdrawn", "Withdrawn"},
+}
+
+// announcementsPage lists announcements newest first with their state and,
+// once published, how far staff are: readiness comes from counters, so a
+// page costs O(announcements × departments).
+func (s *Server) announcementsPage(c *gin.Context) {
+	state := briefing.State(c.Query("state"))
+	switch state {
+	case "", briefing.StateDraft, briefing.StateBriefing, briefing.StateReleased, briefing.StateWithdrawn:
+	default:
+		s.fail(c, briefing.NotFound("there is no list of %q announcements", state))
+		return
+	}
+	list, next, err := s.st.Announcements(store.AnnouncementFilter{State: state, After: c.Query("after"), Limit: pageSizeAnnouncements})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows := make([]announcementRow, 0, len(list))
+	unanswered := []announcementRow{}
+	for _, a := range list {
+		row := announcementRow{A: a}
+		if a.State != briefing.StateDraft {
+			_, r, err := s.st.Readiness(a.ID)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			row.R, row.Unanswered = r, r.UnansweredQuestions
+			row.Need = ackNeeded(r.Threshold, r.Recipients)
+			row.Bar = newBar(r.ReadRatio, r.AckRatio, &r.Threshold,
+				percentDown(r.AckRatio)+" acknowledged, "+percentDown(r.ReadRatio)+" read; "+percentDown(r.Threshold)+" needed")
+			if row.Unanswered > 0 && a.State != briefing.StateWithdrawn {
+				unanswered = append(unanswered, row)
+			}
+		}
+		rows = append(rows, row)
+	}
+	s.render(c, http.StatusOK, "announcements", "Announcements", "announcements", gin.H{
+		"Rows": rows, "Next": next, "State": string(state), "Tabs": stateTabs, "Paged": c.Query("after") != "",
+		"Unanswered": unanswered,
+	})
+}

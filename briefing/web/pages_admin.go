@@ -1,0 +1,262 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+	"firsthand/store"
+)
+
+// adminPageRoutes are the administration pages: the directory, the
+// channels and the audit log. Admins only, checked on the server.
+func (s *Server) adminPageRoutes(in *gin.RouterGroup) {
+	admin := in.Group("/admin", s.requireAny(briefing.RoleAdmin))
+	admin.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/admin/users") })
+	admin.GET("/users", s.usersAdminPage)
+	admin.POST("/users", s.addUserForm)
+	admin.POST("/users/import", s.importForm)
+	admin.GET("/users/:id", s.userPage)
+	admin.POST("/users/:id", s.saveUserForm)
+	admin.POST("/users/:id/active", s.activeForm)
+	admin.POST("/users/:id/token", s.tokenForm)
+	admin.GET("/channels", s.channelsPage)
+	admin.POST("/channels", s.addChannelForm)
+	admin.POST("/channels/:id/test", s.testChannelForm)
+	admin.POST("/channels/:id/disabled", s.channelDisabledForm)
+	admin.GET("/audit", s.auditAdminPage)
+}
+
+// pageSizeUsers is how many people the directory list shows at a time.
+const pageSizeUsers = 50
+
+// adminUserForm is a person as the admin typed them. A password is never
+// written back into a page.
+type adminUserForm struct {
+	Email, Name, Department, Location string
+	Roles                             []string
+}
+
+func (f *adminUserForm) fromRequest(c *gin.Context) {
+	*f = adminUserForm{Email: strings.TrimSpace(c.PostForm("email")), Name: c.PostForm("name"),
+		Department: c.PostForm("department"), Location: c.PostForm("location"), Roles: c.PostFormArray("role")}
+}
+
+func (f *adminUserForm) roles() []briefing.Role {
+	out := make([]briefing.Role, len(f.Roles))
+	for i, r := range f.Roles {
+		out[i] = briefing.Role(r)
+	}
+	return out
+}
+
+var userFields = map[string]string{"email": "email", "name": "name", "roles": "roles", "password": "password"}
+
+type adminUsersView struct {
+	Users            []*briefing.User
+	Next, Department string
+	Paged            bool
+	Form             adminUserForm
+	Errors           formErrors
+	Import           *store.ImportResult
+	ImportErrors     formErrors
+	CSV              string
+	AllRoles         []string
+}
+
+var roleChoices = []string{"employee", "author", "manager", "admin"}
+
+func (s *Server) usersAdminPage(c *gin.Context) {
+	s.renderUsers(c, http.StatusOK, adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}})
+}
+
+func (s *Server) renderUsers(c *gin.Context, status int, v adminUsersView) {
+	v.Department, v.Paged, v.AllRoles = strings.TrimSpace(c.Query("department")), c.Query("after") != "", roleChoices
+	users, next, err := s.st.Users(store.UserFilter{Department: v.Department, After: c.Query("after"), Limit: pageSizeUsers})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v.Users = users
+	if next != "" {
+		v.Next = "/admin/users?after=" + urlEscape(next)
+		if v.Department != "" {
+			v.Next += "&department=" + urlEscape(v.Department)
+		}
+	}
+	s.render(c, status, "admin_users", "People", "admin", v)
+}
+
+func (s *Server) addUserForm(c *gin.Context) {
+	var f adminUserForm
+	f.fromRequest(c)
+	u, err := s.addUser(userInput{Email: f.Email, Name: f.Name, Department: f.Department, Location: f.Location,
+		Roles: f.roles(), Password: c.PostForm("password")}, actor(c))
+	if err != nil {
+		v := adminUsersView{Form: f}
+		if status, body := classify(err); status == http.StatusConflict {
+			v.Errors.Add("email", "%s", upperFirst(body.Message))
+		} else if !v.Errors.addDomain(err, userFields, "email") {
+			s.fail(c, err)
+			return
+		}
+		s.renderUsers(c, http.StatusUnprocessableEntity, v)
+		return
+	}
+	redirectFlash(c, "/admin/users/"+u.ID, "Added "+u.Name+".")
+}
+
+// importForm takes a directory CSV as an uploaded file or pasted text and
+// reports every line it could not take. Pages carry at most 1 MiB; the
+// API takes whole directories.
+func (s *Server) importForm(c *gin.Context) {
+	var body io.Reader = strings.NewReader(c.PostForm("csv"))
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		defer f.Close()
+		body = f
+	} else if strings.TrimSpace(c.PostForm("csv")) == "" {
+		v := adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}, CSV: c.PostForm("csv")}
+		v.ImportErrors.Add("import-file", "Choose a CSV file, or paste the lines into the box")
+		s.renderUsers(c, http.StatusUnprocessableEntity, v)
+		return
+	}
+	res, err := s.importCSV(body, actor(c))
+	v := adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}, CSV: c.PostForm("csv")}
+	if err != nil {
+		if !v.ImportErrors.addDomain(err, map[string]string{}, "import-file") {
+			s.fail(c, err)
+			return
+		}
+		s.renderUsers(c, http.StatusUnprocessableEntity, v)
+		return
+	}
+	v.Import = &res
+	if len(res.Errors) == 0 {
+		v.CSV = ""
+	}
+	s.renderUsers(c, http.StatusOK, v)
+}
+
+type adminUserView struct {
+	U        *briefing.User
+	Form     adminUserForm
+	Errors   formErrors
+	Self     bool
+	Token    string
+	AllRoles []string
+}
+
+func (s *Server) userPage(c *gin.Context) {
+	u, err := s.st.User(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := adminUserForm{Email: u.Email, Name: u.Name, Department: u.Department, Location: u.Location}
+	for _, r := range u.Roles {
+		f.Roles = append(f.Roles, string(r))
+	}
+	s.renderUser(c, http.StatusOK, adminUserView{U: u, Form: f})
+}
+
+func (s *Server) renderUser(c *gin.Context, status int, v adminUserView) {
+	v.Self, v.AllRoles = v.U.ID == currentUser(c).ID, roleChoices
+	s.render(c, status, "admin_user", v.U.Name, "admin", v)
+}
+
+// saveUserForm changes a person's details, roles and, if given, password.
+// An admin cannot take the admin role from themselves: someone must be
+// left who can give it back.
+func (s *Server) saveUserForm(c *gin.Context) {
+	id := c.Param("id")
+	var f adminUserForm
+	f.fromRequest(c)
+	old, err := s.st.User(id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v := adminUserView{U: old, Form: f}
+	if old.ID == currentUser(c).ID && !strings.Contains(" "+strings.Join(f.Roles, " ")+" ", " admin ") {
+		v.Errors.Add("roles", "You cannot take the admin role from yourself; ask another admin")
+	}
+	var hash []byte
+	if p := c.PostForm("password"); p != "" {
+		if hash, err = HashPassword(p); err != nil {
+			v.Errors.addDomain(err, userFields, "password")
+		}
+	}
+	if v.Errors.Any() {
+		s.renderUser(c, http.StatusUnprocessableEntity, v)
+		return
+	}
+	u, err := s.st.UpdateUser(id, actor(c), func(u *briefing.User) error {
+		u.Email, u.Name, u.Department, u.Location, u.Roles = f.Email, f.Name, f.Department, f.Location, f.roles()
+		if hash != nil {
+			u.PasswordHash = hash
+		}
+		return nil
+	})
+	if err != nil {
+		if status, body := classify(err); status == http.StatusConflict {
+			v.Errors.Add("email", "%s", upperFirst(body.Message))
+		} else if !v.Errors.addDomain(err, userFields, "name") {
+			s.fail(c, err)
+			return
+		}
+		s.renderUser(c, http.StatusUnprocessableEntity, v)
+		return
+	}
+	redirectFlash(c, "/admin/users/"+u.ID, "Saved.")
+}
+
+// activeForm deactivates or reactivates a person. A deactivated person
+// cannot sign in and receives no new briefings; nothing is deleted.
+func (s *Server) activeForm(c *gin.Context) {
+	id, active := c.Param("id"), c.PostForm("active") == "true"
+	if id == currentUser(c).ID && !active {
+		s.fail(c, briefing.Conflict("you cannot deactivate yourself; ask another admin"))
+		return
+	}
+	u, err := s.st.UpdateUser(id, actor(c), func(u *briefing.User) error {
+		u.Active = active
+		return nil
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	msg := u.Name + " is active again."
+	if !active {
+		msg = u.Name + " is deactivated: they cannot sign in and get no new briefings."
+	}
+	redirectFlash(c, "/admin/users/"+u.ID, msg)
+}
+
+// tokenForm creates an API token and shows it once; only its hash is kept.
+func (s *Server) tokenForm(c *gin.Context) {
+	u, err := s.st.User(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	token, err := s.st.CreateToken(u.ID, actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	f := adminUserForm{Email: u.Email, Name: u.Name, Department: u.Department, Location: u.Location}
+	for _, r := range u.Roles {
+		f.Roles = append(f.Roles, string(r))
+	}
+	s.renderUser(c, http.StatusOK, adminUserView{U: u, Form: f, Token: token})
+}

@@ -1,0 +1,334 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"firsthand/briefing"
+	"firsthand/store"
+)
+
+// Page tests drive the whole router as a browser would: a session cookie,
+// form posts, redirects not followed, HTML read back. Helpers are named
+// pg… so that they stay apart from the API tests' helpers.
+
+type pgApp struct {
+	t      *testing.T
+	st     *store.Store
+	ts     *httptest.Server
+	client *http.Client
+	logs   *pgLogs
+}
+
+type pgUser struct {
+	*briefing.User
+	session string
+}
+
+// pgResp is one answer: status, body and where a redirect points.
+type pgResp struct {
+	Status   int
+	Body     string
+	Location string
+}
+
+// pgLogs collects what the server logs at error level: a page test fails
+// on any 5xx.
+type pgLogs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *pgLogs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *pgLogs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func newPgApp(t *testing.T) *pgApp {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "pages.db"))
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	logs := &pgLogs{}
+	srv, err := New(Config{Store: st, BaseURL: "http://news.example.test", Version: "test",
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	ts := httptest.NewServer(srv)
+	a := &pgApp{t: t, st: st, ts: ts, logs: logs,
+		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	t.Cleanup(func() {
+		ts.Close()
+		if err := st.Close(); err != nil {
+			t.Errorf("store.Close: %v", err)
+		}
+		if l := logs.String(); l != "" {
+			t.Errorf("the server logged errors:\n%s", l)
+		}
+	})
+	return a
+}
+
+// member creates a user with a browser session.
+func (a *pgApp) member(email, dept string, roles ...briefing.Role) pgUser {
+	a.t.Helper()
+	name := strings.ToUpper(email[:1]) + strings.Split(email, "@")[0][1:]
+	u := &briefing.User{Email: email, Name: name, Department: dept, Location: "Berlin", Roles: roles}
+	if err := a.st.CreateUser(u, "test"); err != nil {
+		a.t.Fatalf("CreateUser(%s): %v", email, err)
+	}
+	secret, err := a.st.CreateSession(u.ID, time.Hour)
+	if err != nil {
+		a.t.Fatalf("CreateSession: %v", err)
+	}
+	return pgUser{User: u, session: secret}
+}
+
+func (a *pgApp) send(u *pgUser, method, path string, body io.Reader, contentType string, tz string) pgResp {
+	a.t.Helper()
+	req, err := http.NewRequest(method, a.ts.URL+path, body)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if u != nil {
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: u.session})
+	}
+	if tz != "" {
+		req.AddCookie(&http.Cookie{Name: "tz", Value: url.QueryEscape(tz)})
+	}
+	res, err := a.client.Do(req)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return pgResp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
+}
+
+func (a *pgApp) get(u pgUser, path string) pgResp {
+	a.t.Helper()
+	return a.send(&u, http.MethodGet, path, nil, "", "")
+}
+
+func (a *pgApp) post(u pgUser, path string, form url.Values) pgResp {
+	a.t.Helper()
+	return a.send(&u, http.MethodPost, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", "")
+}
+
+func pgWant(t *testing.T, what string, r pgResp, status int) {
+	t.Helper()
+	if r.Status != status {
+		body := r.Body
+		if len(body) > 1500 {
+			body = body[:1500] + "…"
+		}
+		t.Fatalf("%s: got status %d, want %d (location %q)\n%s", what, r.Status, status, r.Location, body)
+	}
+}
+
+func pgContains(t *testing.T, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: the page lacks %q", what, w)
+		}
+	}
+}
+
+// pgOrg is a small organisation: an author, a Sales manager, an admin,
+// four people in Sales and two in Support.
+type pgOrg struct {
+	author, manager, admin pgUser
+	sales, support         []pgUser
+}
+
+func (a *pgApp) org() pgOrg {
+	a.t.Helper()
+	o := pgOrg{
+		author:  a.member("paula@example.com", "Communications", briefing.RoleAuthor),
+		manager: a.member("martin@example.com", "Sales", briefing.RoleManager),
+		admin:   a.member("ada@example.com", "IT", briefing.RoleAdmin),
+	}
+	for _, e := range []string{"anna", "ben", "clara"} {
+		o.sales = append(o.sales, a.member(e+"@example.com", "Sales"))
+	}
+	for _, e := range []string{"dora", "emil"} {
+		o.support = append(o.support, a.member(e+"@example.com", "Support"))
+	}
+	return o
+}
+
+// published creates and publishes an announcement through the store.
+func (a *pgApp) published(o pgOrg, title string, policy briefing.Policy, channels []briefing.ChannelText, depts ...string) *briefing.Announcement {
+	a.t.Helper()
+	ann := &briefing.Announcement{AuthorID: o.author.ID, Title: title, Summary: "Summary of " + title,
+		Body: "Body of **" + title + "**", Audience: briefing.Audience{Departments: depts}, Policy: policy, Channels: channels}
+	if err := a.st.CreateAnnouncement(ann, "test"); err != nil {
+		a.t.Fatalf("CreateAnnouncement: %v", err)
+	}
+	p, err := a.st.Publish(ann.ID, "test")
+	if err != nil {
+		a.t.Fatalf("Publish: %v", err)
+	}
+	return p
+}
+
+func TestPageRolesOnAuthorAndAdminPages(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	employee := o.sales[0]
+	ann := a.published(o, "Roles", briefing.Policy{Threshold: 0.5}, nil, "Sales")
+	paths := []string{"/announcements", "/announcements/new", "/announcements/" + ann.ID, "/admin/users", "/admin/channels", "/admin/audit"}
+	want := map[string][]int{
+		"employee": {403, 403, 403, 403, 403, 403},
+		"manager":  {200, 403, 200, 403, 403, 403},
+		"author":   {200, 200, 200, 403, 403, 403},
+		"admin":    {200, 200, 200, 200, 200, 200},
+	}
+	for who, u := range map[string]pgUser{"employee": employee, "manager": o.manager, "author": o.author, "admin": o.admin} {
+		for i, p := range paths {
+			r := a.get(u, p)
+			if r.Status != want[who][i] {
+				t.Errorf("%s GET %s: got %d, want %d", who, p, r.Status, want[who][i])
+			}
+			if r.Status == 403 && !strings.Contains(r.Body, "This is not open to you") {
+				t.Errorf("%s GET %s: the 403 is not the friendly page", who, p)
+			}
+		}
+	}
+	// Posts are checked on the server too, not only hidden in the page.
+	r := a.post(employee, "/announcements/"+ann.ID+"/withdraw", url.Values{"reason": {"mine now"}})
+	pgWant(t, "employee withdraws", r, http.StatusForbidden)
+	r = a.post(o.author, "/announcements/"+ann.ID+"/release", url.Values{"reason": {"author may not"}})
+	pgWant(t, "author releases", r, http.StatusForbidden)
+	// Signed out: to the sign-in form, and back afterwards.
+	r = a.send(nil, http.MethodGet, "/announcements", nil, "", "")
+	pgWant(t, "signed out", r, http.StatusSeeOther)
+	if r.Location != "/?next=%2Fannouncements" {
+		t.Errorf("signed out: got Location %q, want the sign-in form with next", r.Location)
+	}
+}
+
+func TestPageAnnouncementsList(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ann := a.published(o, "Launch day", briefing.Policy{Threshold: 0.5}, nil, "Sales")
+	if _, err := a.st.Acknowledge(ann.ID, o.sales[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Ask(ann.ID, o.sales[1].ID, "What do I tell customers?"); err != nil {
+		t.Fatal(err)
+	}
+	draft := &briefing.Announcement{AuthorID: o.author.ID, Title: "Still a draft", Policy: briefing.Policy{Threshold: 0.8}}
+	if err := a.st.CreateAnnouncement(draft, "test"); err != nil {
+		t.Fatal(err)
+	}
+	r := a.get(o.author, "/announcements")
+	pgWant(t, "list", r, http.StatusOK)
+	pgContains(t, "list", r.Body,
+		`href="/announcements/`+ann.ID+`"`, "In briefing", `<strong>25%</strong> acknowledged`, "50% needed",
+		`href="/announcements/`+draft.ID+`/edit"`, "Draft", "Questions waiting for an answer", "1 question to answer",
+		`class="bar"`, `width="25.0"`)
+	r = a.get(o.author, "/announcements?state=draft")
+	pgWant(t, "drafts", r, http.StatusOK)
+	if strings.Contains(r.Body, "Launch day") || !strings.Contains(r.Body, "Still a draft") {
+		t.Errorf("the drafts tab shows the wrong announcements")
+	}
+	// A manager sees the list but gets no editor links.
+	r = a.get(o.manager, "/announcements")
+	pgWant(t, "manager list", r, http.StatusOK)
+	if strings.Contains(r.Body, "/announcements/new") {
+		t.Errorf("a manager is offered the editor")
+	}
+}
+
+var inlineScript = regexp.MustCompile(`<script(?:\s[^>]*)?>`)
+
+// TestPageNoInlineStyleOrScript walks the pages of every role: the CSP
+// forbids inline styles and scripts, so none may be in the HTML.
+func TestPageNoInlineStyleOrScript(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ann := a.published(o, "CSP", briefing.Policy{Threshold: 0.5}, nil, "Sales", "Support")
+	for _, p := range []string{"/", "/announcements", "/announcements/new", "/announcements/" + ann.ID,
+		"/admin/users", "/admin/users/" + o.sales[0].ID, "/admin/channels", "/admin/audit", "/news", "/nowhere"} {
+		r := a.get(o.admin, p)
+		if strings.Contains(r.Body, " style=") || strings.Contains(r.Body, "<style") {
+			t.Errorf("%s has an inline style", p)
+		}
+		for _, tag := range inlineScript.FindAllString(r.Body, -1) {
+			if !strings.Contains(tag, `src="/static/`) {
+				t.Errorf("%s has an inline script: %s", p, tag)
+			}
+		}
+		for _, m := range regexp.MustCompile(`(?:src|href|action)="(?:https?:)?//[^"]*"`).FindAllString(r.Body, -1) {
+			t.Errorf("%s points to another origin: %s", p, m)
+		}
+	}
+}
+
+var (
+	controlTag = regexp.MustCompile(`<(input|textarea|select)\b[^>]*>`)
+	idAttr     = regexp.MustCompile(`\sid="([^"]+)"`)
+	typeAttr   = regexp.MustCompile(`\stype="([^"]+)"`)
+)
+
+// TestPageControlsHaveLabels: every visible form control of the author and
+// admin pages has a label that names it, so that a screen reader says what
+// to type and a click on the label reaches the control.
+func TestPageControlsHaveLabels(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ch := &briefing.Channel{Name: "Hook", Kind: briefing.KindWebhook,
+		Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZg=="}}
+	if err := a.st.CreateChannel(ch, "test"); err != nil {
+		t.Fatal(err)
+	}
+	ann := a.published(o, "Labels", briefing.Policy{Threshold: 0.5}, []briefing.ChannelText{{ChannelID: ch.ID}}, "Sales")
+	if _, err := a.st.Ask(ann.ID, o.sales[0].ID, "A question?"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/announcements/new", "/announcements/" + ann.ID, "/admin/users", "/admin/users/" + o.sales[0].ID,
+		"/admin/channels", "/admin/audit", "/briefings/" + ann.ID} {
+		r := a.get(o.admin, p)
+		if p == "/briefings/"+ann.ID {
+			r = a.get(o.sales[1], p)
+		}
+		pgWant(t, p, r, http.StatusOK)
+		for _, tag := range controlTag.FindAllString(r.Body, -1) {
+			if typ := typeAttr.FindStringSubmatch(tag); typ != nil && (typ[1] == "hidden" || typ[1] == "submit") {
+				continue
+			}
+			id := idAttr.FindStringSubmatch(tag)
+			if id == nil {
+				t.Errorf("%s: a control without an id, so no label can name it: %s", p, tag)
+				continue
+			}
+			if !strings.Contains(r.Body, `for="`+id[1]+`"`) {
+				t.Errorf("%s: no label for #%s", p, id[1])
+			}
+		}
+	}
+}

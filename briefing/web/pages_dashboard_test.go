@@ -1,0 +1,144 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"firsthand/briefing"
+	"firsthand/store"
+)
+
+func TestPageDashboardShowsGatesBarsAndCurve(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	half := 0.5
+	later := time.Now().UTC().Add(3 * time.Hour)
+	ch := &briefing.Channel{Name: "Partners", Kind: briefing.KindWebhook, Purpose: "Partner systems",
+		Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZg=="}}
+	if err := a.st.CreateChannel(ch, "test"); err != nil {
+		t.Fatal(err)
+	}
+	ann := a.published(o, "Gates", briefing.Policy{Threshold: 0.8, DepartmentThreshold: &half, NotBefore: &later},
+		[]briefing.ChannelText{{ChannelID: ch.ID}}, "Sales", "Support")
+	for _, u := range o.sales[:2] {
+		if _, err := a.st.Acknowledge(ann.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.st.ReadBriefing(ann.ID, o.support[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	r := a.get(o.author, "/announcements/"+ann.ID)
+	pgWant(t, "dashboard", r, http.StatusOK)
+	// Sales has the manager and three more, Support two: 6 recipients, 5 needed.
+	pgContains(t, "dashboard", r.Body,
+		"Release gate",
+		"3 more acknowledgements needed: 2 of 6 so far, 5 needed.",
+		"Every department reaches 50%", "Support at 0% of 50%",
+		"Embargo until", "(in 2 h", "nothing goes out before",
+		`data-dept="Sales"`, `data-dept="Support"`, "1 more needed for 50%",
+		`<svg class="chart"`, "threshold 80% · 5",
+		"Not acknowledged <span class=\"count\">4</span>",
+		"Remind the 4 people who have not acknowledged",
+		"Nothing sent yet", "Partners",
+		`data-poll="/api/v1/announcements/`+ann.ID+`/readiness"`)
+	if strings.Contains(r.Body, "anna@example.com") {
+		t.Errorf("the not-acknowledged list shows someone who acknowledged")
+	}
+	pgContains(t, "people", r.Body, "clara@example.com", "dora@example.com", "emil@example.com")
+
+	// Per status: read but not acknowledged.
+	r = a.get(o.author, "/announcements/"+ann.ID+"?status=read")
+	pgWant(t, "read tab", r, http.StatusOK)
+	pgContains(t, "read tab", r.Body, "dora@example.com")
+	if strings.Contains(r.Body, "emil@example.com") {
+		t.Errorf("the read tab lists someone who has not read")
+	}
+
+	// A manager sees their own department's people only.
+	r = a.get(o.manager, "/announcements/"+ann.ID)
+	pgWant(t, "manager", r, http.StatusOK)
+	pgContains(t, "manager", r.Body, "People in Sales", "martin@example.com", "clara@example.com", "Release now", "The embargo holds until")
+	if strings.Contains(r.Body, "dora@example.com") {
+		t.Errorf("a manager sees people of another department")
+	}
+	r = a.get(o.manager, "/announcements/"+ann.ID+"?department=Support")
+	pgWant(t, "manager, other department", r, http.StatusForbidden)
+	r = a.get(o.manager, "/announcements/"+ann.ID+"/receipts.csv")
+	pgWant(t, "manager csv", r, http.StatusOK)
+	if strings.Contains(r.Body, "dora@example.com") || !strings.Contains(r.Body, "clara@example.com") {
+		t.Errorf("manager csv: got\n%s", r.Body)
+	}
+}
+
+func TestPageDashboardFormsNeedReasonsAndKeepText(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ch := &briefing.Channel{Name: "Hook", Kind: briefing.KindWebhook,
+		Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZg=="}}
+	if err := a.st.CreateChannel(ch, "test"); err != nil {
+		t.Fatal(err)
+	}
+	ann := a.published(o, "Reasons", briefing.Policy{Threshold: 1}, []briefing.ChannelText{{ChannelID: ch.ID}}, "Sales")
+	path := "/announcements/" + ann.ID
+
+	r := a.post(o.manager, path+"/release", url.Values{"reason": {"   "}})
+	pgWant(t, "release without reason", r, http.StatusUnprocessableEntity)
+	pgContains(t, "release without reason", r.Body, `id="release_reason-err"`, "Say why you release it")
+	r = a.post(o.author, path+"/withdraw", url.Values{})
+	pgWant(t, "withdraw without reason", r, http.StatusUnprocessableEntity)
+	pgContains(t, "withdraw without reason", r.Body, `id="withdraw_reason-err"`)
+
+	// Questions: an empty answer keeps the form; an answer is published.
+	q, err := a.st.Ask(ann.ID, o.sales[0].ID, "Is the old plan still sold?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = a.post(o.author, path+"/questions/"+q.ID+"/answer", url.Values{"text": {""}})
+	pgWant(t, "empty answer", r, http.StatusUnprocessableEntity)
+	pgContains(t, "empty answer", r.Body, `id="answer-`+q.ID+`-err"`, "Is the old plan still sold?")
+	r = a.post(o.manager, path+"/questions/"+q.ID+"/answer", url.Values{"text": {"Managers do not answer"}})
+	pgWant(t, "manager answers", r, http.StatusForbidden)
+	r = a.post(o.author, path+"/questions/"+q.ID+"/answer", url.Values{"text": {"Until the end of March."}})
+	pgWant(t, "answer", r, http.StatusSeeOther)
+	r = a.get(o.sales[1], "/briefings/"+ann.ID)
+	pgContains(t, "briefing page", r.Body, "Until the end of March.")
+
+	// Remind: the manager reminds their department.
+	r = a.post(o.manager, path+"/remind", url.Values{"department": {"Support"}})
+	pgWant(t, "manager reminds another department", r, http.StatusForbidden)
+	r = a.post(o.manager, path+"/remind", url.Values{})
+	pgWant(t, "remind", r, http.StatusSeeOther)
+	if !strings.Contains(r.Location, "flash=Reminder+queued+for+4+people") {
+		t.Errorf("remind: got Location %q", r.Location)
+	}
+	r = a.get(o.author, path)
+	pgContains(t, "after remind", r.Body, "Last reminder:")
+
+	// Release with a reason, then a failed delivery gets its retry button.
+	r = a.post(o.manager, path+"/release", url.Values{"reason": {"Launch moved up"}})
+	pgWant(t, "release", r, http.StatusSeeOther)
+	ds, err := a.st.Deliveries(ann.ID)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries: %v, %v", ds, err)
+	}
+	if _, err := a.st.RecordAttempt(ds[0].ID, store.Attempt{Err: errors.New("503 from partner"), GiveUp: true}); err != nil {
+		t.Fatal(err)
+	}
+	r = a.get(o.author, path)
+	pgContains(t, "failed delivery", r.Body, "503 from partner", "dstate-failed", path+"/deliveries/"+ds[0].ID+"/retry", "released by hand")
+	r = a.post(o.author, path+"/deliveries/"+ds[0].ID+"/retry", url.Values{})
+	pgWant(t, "retry", r, http.StatusSeeOther)
+	if d, _ := a.st.Delivery(ds[0].ID); d.State != briefing.DeliveryPending {
+		t.Errorf("after retry: %s", d.State)
+	}
+	r = a.post(o.author, path+"/withdraw", url.Values{"reason": {"Wrong prices"}})
+	pgWant(t, "withdraw", r, http.StatusSeeOther)
+	if ann, _ := a.st.Announcement(ann.ID); ann.State != briefing.StateWithdrawn {
+		t.Errorf("after withdraw: %s", ann.State)
+	}
+}

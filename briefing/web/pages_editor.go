@@ -1,0 +1,312 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+)
+
+// editorForm is the editor exactly as the person typed it: a validation
+// error re-renders these values, never the stored ones.
+type editorForm struct {
+	Title, Summary, Body          string
+	All                           bool
+	Departments, Locations, Roles []string
+	People                        string
+	Threshold, DeptThreshold      string // percentages as typed
+	NotBefore, Deadline           string // datetime-local values in the viewer's zone
+	OnDeadline                    string
+	Channels                      map[string]channelChoice // by channel id
+}
+
+type channelChoice struct {
+	On   bool
+	Text string
+}
+
+// fromAnnouncement fills the form from a stored draft.
+func (f *editorForm) fromAnnouncement(a *briefing.Announcement, loc *time.Location) {
+	*f = editorForm{
+		Title: a.Title, Summary: a.Summary, Body: a.Body, All: a.Audience.All,
+		Departments: a.Audience.Departments, Locations: a.Audience.Locations,
+		People:    strings.Join(a.Audience.Users, "\n"),
+		Threshold: formatPercent(a.Policy.Threshold), NotBefore: localInput(a.Policy.NotBefore, loc),
+		Deadline: localInput(a.Policy.Deadline, loc), OnDeadline: string(a.Policy.OnDeadline),
+		Channels: map[string]channelChoice{},
+	}
+	for _, r := range a.Audience.Roles {
+		f.Roles = append(f.Roles, string(r))
+	}
+	if t := a.Policy.DepartmentThreshold; t != nil {
+		f.DeptThreshold = formatPercent(*t)
+	}
+	for _, ct := range a.Channels {
+		f.Channels[ct.ChannelID] = channelChoice{On: true, Text: ct.Text}
+	}
+}
+
+// fromRequest reads the posted form.
+func (f *editorForm) fromRequest(c *gin.Context) {
+	*f = editorForm{
+		Title: c.PostForm("title"), Summary: c.PostForm("summary"), Body: c.PostForm("body"),
+		All: c.PostForm("all") != "", Departments: c.PostFormArray("department"),
+		Locations: c.PostFormArray("location"), Roles: c.PostFormArray("role"), People: c.PostForm("people"),
+		Threshold: c.PostForm("threshold"), DeptThreshold: c.PostForm("dept_threshold"),
+		NotBefore: c.PostForm("not_before"), Deadline: c.PostForm("deadline"), OnDeadline: c.PostForm("on_deadline"),
+		Channels: map[string]channelChoice{},
+	}
+	on := c.PostFormArray("channel") // parses the body: PostForm is filled from here on
+	for key, vals := range c.Request.PostForm {
+		if id, ok := strings.CutPrefix(key, "text_"); ok && len(vals) > 0 {
+			f.Channels[id] = channelChoice{Text: vals[0]}
+		}
+	}
+	for _, id := range on {
+		ch := f.Channels[id]
+		ch.On = true
+		f.Channels[id] = ch
+	}
+}
+
+func formatPercent(f float64) string {
+	return strconv.FormatFloat(f*100, 'f', -1, 64)
+}
+
+// parsePercent reads "80" or "66.5" as a share of 1.
+func parsePercent(s string) (float64, bool) {
+	s = strings.TrimSuffix(strings.TrimSpace(strings.ReplaceAll(s, ",", ".")), "%")
+	p, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(p > 0 && p <= 100) {
+		return 0, false
+	}
+	return float64(int64(p*100+0.5)) / 10000, true
+}
+
+// splitPeople reads e-mail addresses separated by commas, semicolons,
+// spaces or lines.
+func splitPeople(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t'
+	})
+}
+
+// audience is what the form's audience picker says.
+func (f *editorForm) audience() briefing.Audience {
+	aud := briefing.Audience{All: f.All, Departments: f.Departments, Locations: f.Locations, Users: splitPeople(f.People)}
+	for _, r := range f.Roles {
+		aud.Roles = append(aud.Roles, briefing.Role(r))
+	}
+	a := briefing.Announcement{Audience: aud}
+	a.Normalize()
+	return a.Audience
+}
+
+// apply writes the form onto a draft, collecting what cannot be read. The
+// domain's own validation runs in the store afterwards.
+func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channels map[string]*briefing.Channel, errs *formErrors) {
+	a.Title, a.Summary, a.Body = f.Title, f.Summary, f.Body
+	a.Audience = f.audience()
+	if t, ok := parsePercent(f.Threshold); ok {
+		a.Policy.Threshold = t
+	} else {
+		errs.Add("threshold", "Enter the share of recipients who must acknowledge, from 1 to 100 (%%)")
+	}
+	a.Policy.DepartmentThreshold = nil
+	if strings.TrimSpace(f.DeptThreshold) != "" {
+		if t, ok := parsePercent(f.DeptThreshold); ok {
+			a.Policy.DepartmentThreshold = &t
+		} else {
+			errs.Add("dept_threshold", "Enter a share from 1 to 100 (%%), or leave it empty for no department rule")
+		}
+	}
+	var ok bool
+	if a.Policy.NotBefore, ok = parseLocal(f.NotBefore, loc); !ok {
+		errs.Add("not_before", "Enter a date and a time, such as 2026-03-01 09:00, or leave it empty for no embargo")
+	}
+	if a.Policy.Deadline, ok = parseLocal(f.Deadline, loc); !ok {
+		errs.Add("deadline", "Enter a date and a time, such as 2026-03-08 17:00, or leave it empty for no deadline")
+	}
+	a.Policy.OnDeadline = briefing.DeadlineHold
+	if f.OnDeadline == string(briefing.DeadlineRelease) {
+		a.Policy.OnDeadline = briefing.DeadlineRelease
+	}
+	a.Channels = []briefing.ChannelText{}
+	ids := make([]string, 0, len(f.Channels))
+	for id, ch := range f.Channels {
+		if ch.On {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		text := strings.TrimSpace(f.Channels[id].Text)
+		if ch, ok := channels[id]; ok {
+			if n, limit := utf8.RuneCountInString(text), ch.Kind.TextLimit(); n > limit {
+				errs.Add("text_"+id, "The text for %s has %d characters; %s takes at most %d", ch.Name, n, ch.Kind, limit)
+			}
+		}
+		a.Channels = append(a.Channels, briefing.ChannelText{ChannelID: id, Text: text})
+	}
+}
+
+// draftFields maps the domain's field paths to the editor's controls.
+var draftFields = map[string]string{
+	"title": "title", "summary": "summary", "body": "body",
+	"policy.threshold": "threshold", "policy.department_threshold": "dept_threshold",
+	"policy.not_before": "not_before", "policy.deadline": "deadline", "policy.on_deadline": "on_deadline_hold",
+	"audience": "audience", "audience.roles": "audience", "channels": "channels",
+}
+
+// channelOption is one channel in the editor's picker.
+type channelOption struct {
+	*briefing.Channel
+	Limit  int
+	Choice channelChoice
+	Length int
+}
+
+// editorView is everything the editor page shows.
+type editorView struct {
+	ID, Action string
+	Form       editorForm
+	Errors     formErrors
+	Preview    template.HTML
+	Previewed  bool
+	Dir        directory
+	Count      audienceCount
+	Channels   []channelOption
+	Zone       string
+	AllRoles   []string
+	Saved      *time.Time
+}
+
+func (s *Server) editorNew(c *gin.Context) {
+	var f editorForm
+	f.fromAnnouncement(&briefing.Announcement{Policy: briefing.Policy{Threshold: briefing.DefaultThreshold,
+		OnDeadline: briefing.DeadlineHold}}, viewerZone(c))
+	s.renderEditor(c, http.StatusOK, "", f, formErrors{}, nil, false)
+}
+
+func (s *Server) editorEdit(c *gin.Context) {
+	a, err := s.st.Announcement(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if a.State != briefing.StateDraft {
+		redirectFlash(c, "/announcements/"+a.ID, "This announcement is "+string(a.State)+": only a draft can be edited.")
+		return
+	}
+	var f editorForm
+	f.fromAnnouncement(a, viewerZone(c))
+	s.renderEditor(c, http.StatusOK, a.ID, f, formErrors{}, &a.UpdatedAt, false)
+}
+
+// editorSubmit handles every button of the editor: preview and count
+// re-render what was typed; save and publish store it first.
+func (s *Server) editorSubmit(c *gin.Context) {
+	id := c.Param("id")
+	var f editorForm
+	f.fromRequest(c)
+	action := c.PostForm("action")
+	if action == "preview" || action == "count" {
+		s.renderEditor(c, http.StatusOK, id, f, formErrors{}, nil, action == "preview")
+		return
+	}
+	channels, err := s.channelMap()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var errs formErrors
+	a := &briefing.Announcement{AuthorID: currentUser(c).ID}
+	f.apply(a, viewerZone(c), channels, &errs)
+	if errs.Any() {
+		s.renderEditor(c, http.StatusUnprocessableEntity, id, f, errs, nil, false)
+		return
+	}
+	if id == "" {
+		err = s.st.CreateAnnouncement(a, actor(c))
+	} else {
+		a, err = s.st.UpdateDraft(id, actor(c), func(d *briefing.Announcement) error {
+			d.Title, d.Summary, d.Body, d.Audience, d.Policy, d.Channels = a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels
+			return nil
+		})
+	}
+	if err != nil {
+		if errs.addDomain(err, draftFields, "title") {
+			s.renderEditor(c, http.StatusUnprocessableEntity, id, f, errs, nil, false)
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	if action == "publish" {
+		c.Redirect(http.StatusSeeOther, "/announcements/"+a.ID+"/publish")
+		return
+	}
+	redirectFlash(c, "/announcements/"+a.ID+"/edit", "Draft saved.")
+}
+
+func (s *Server) channelMap() (map[string]*briefing.Channel, error) {
+	list, err := s.st.Channels()
+	m := make(map[string]*briefing.Channel, len(list))
+	for _, ch := range list {
+		m[ch.ID] = ch
+	}
+	return m, err
+}
+
+func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorForm, errs formErrors, saved *time.Time, preview bool) {
+	v := editorView{ID: id, Action: "/announcements/new", Form: f, Errors: errs, Saved: saved,
+		Zone: viewerZone(c).String(), AllRoles: []string{"employee", "author", "manager", "admin"}}
+	if id != "" {
+		v.Action = "/announcements/" + id + "/edit"
+	}
+	if preview {
+		html, err := briefing.RenderMarkdown(f.Body)
+		if err != nil {
+			v.Errors.Add("body", "The body cannot be rendered: %v", err)
+		}
+		v.Preview, v.Previewed = trusted(html), true
+	}
+	var err error
+	if v.Dir, v.Count, err = s.scanDirectory(f.audience()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	// Keep departments and locations the draft names even when nobody in
+	// the directory has them any more, so that saving never drops them.
+	for _, d := range f.Departments {
+		v.Dir.Departments = v.Dir.Departments.with(d)
+	}
+	for _, l := range f.Locations {
+		v.Dir.Locations = v.Dir.Locations.with(l)
+	}
+	list, err := s.st.Channels()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, ch := range list {
+		choice := f.Channels[ch.ID]
+		if ch.Disabled && !choice.On {
+			continue
+		}
+		v.Channels = append(v.Channels, channelOption{Channel: ch, Limit: ch.Kind.TextLimit(), Choice: choice,
+			Length: utf8.RuneCountInString(choice.Text)})
+	}
+	title := "New announcement"
+	if id != "" {
+		title = "Edit: " + f.Title
+	}
+	s.render(c, status, "editor", title, "announcements", v)
+}

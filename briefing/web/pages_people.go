@@ -1,0 +1,125 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+	"firsthand/store"
+)
+
+// The dashboard's list of recipients: who has read and acknowledged, by
+// status, with a CSV export behind a plain link.
+
+// pageSizePeople is how many people the list shows at a time.
+const pageSizePeople = 50
+
+// peopleTab is one status filter of the people list.
+type peopleTab struct {
+	Status, Label, URL string
+	Count              int
+	Current            bool
+}
+
+// peopleView is the list of recipients, by default those who have not
+// acknowledged yet.
+type peopleView struct {
+	Status, Department string
+	Scoped             bool // a manager: their own department only
+	Tabs               []peopleTab
+	List               []briefing.Receipt
+	Next               string
+	Departments        []string
+	Open               int // not acknowledged, in scope: who a reminder reaches
+	CSV                string
+}
+
+var errPageFull = errors.New("page full")
+
+// people lists recipients by status; a manager sees their own department
+// only, as the receipts API does.
+func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Readiness) (peopleView, error) {
+	u := currentUser(c)
+	p := peopleView{Status: c.DefaultQuery("status", "open"), Scoped: !u.Has(briefing.RoleAuthor)}
+	dept, err := scopeDepartment(c, !p.Scoped)
+	if err != nil {
+		return p, err
+	}
+	p.Department = dept
+	counts := briefing.Counts{Recipients: r.Recipients, Read: r.Read, Acknowledged: r.Acknowledged}
+	if dept != "" || p.Scoped {
+		counts = briefing.Counts{}
+		for _, d := range r.Departments {
+			if d.Department == dept {
+				counts = briefing.Counts{Recipients: d.Recipients, Read: d.Read, Acknowledged: d.Acknowledged}
+			}
+		}
+	}
+	if !p.Scoped {
+		for _, d := range r.Departments {
+			p.Departments = append(p.Departments, d.Department)
+		}
+	}
+	p.Open = counts.Recipients - counts.Acknowledged
+	base := "/announcements/" + a.ID + "?"
+	if dept != "" && !p.Scoped {
+		base += "department=" + url.QueryEscape(dept) + "&"
+	}
+	for _, t := range []peopleTab{
+		{Status: "open", Label: "Not acknowledged", Count: p.Open},
+		{Status: "pending", Label: "Not read", Count: counts.Recipients - counts.Read},
+		{Status: "read", Label: "Read, not acknowledged", Count: counts.Read - counts.Acknowledged},
+		{Status: "acknowledged", Label: "Acknowledged", Count: counts.Acknowledged},
+	} {
+		t.URL, t.Current = base+"status="+t.Status+"#people", t.Status == p.Status
+		p.Tabs = append(p.Tabs, t)
+	}
+	f := store.ReceiptFilter{Department: dept, After: c.Query("after")}
+	switch p.Status {
+	case "open":
+		// Not acknowledged is two statuses: page through all and skip the rest.
+		_, err = s.st.Receipts(a.ID, f, func(rc briefing.Receipt) error {
+			if rc.AcknowledgedAt != nil {
+				return nil
+			}
+			if len(p.List) == pageSizePeople {
+				p.Next = p.List[len(p.List)-1].UserID
+				return errPageFull
+			}
+			p.List = append(p.List, rc)
+			return nil
+		})
+		if errors.Is(err, errPageFull) {
+			err = nil
+		}
+	case "pending", "read", "acknowledged":
+		f.Status, f.Limit = briefing.ReceiptStatus(p.Status), pageSizePeople
+		p.Next, err = s.st.Receipts(a.ID, f, func(rc briefing.Receipt) error {
+			p.List = append(p.List, rc)
+			return nil
+		})
+	default:
+		return p, briefing.NotFound("there is no list of %q people", p.Status)
+	}
+	if p.Next != "" {
+		p.Next = base + "status=" + p.Status + "&after=" + url.QueryEscape(p.Next) + "#people"
+	}
+	p.CSV = "/announcements/" + a.ID + "/receipts.csv"
+	if dept != "" && !p.Scoped {
+		p.CSV += "?department=" + url.QueryEscape(dept)
+	}
+	return p, err
+}
+
+// receiptsCSVPage is the export behind a plain link: the API's CSV wants
+// an Accept header that a link cannot send.
+func (s *Server) receiptsCSVPage(c *gin.Context) {
+	dept, err := scopeDepartment(c, currentUser(c).Has(briefing.RoleAuthor))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.receiptsCSV(c, store.ReceiptFilter{Department: dept})
+}

@@ -1,0 +1,230 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+)
+
+// Helpers shared by the pages of authors, managers and admins: form errors
+// that name their field, numbers and durations for people, and the template
+// functions those pages need on top of render.go's.
+
+func init() {
+	funcs["num"] = thousands
+	funcs["in"] = func(list []string, s string) bool { return slices.Contains(list, s) }
+	funcs["deptName"] = deptName
+	funcs["sentence"] = func(s string) string {
+		s = upperFirst(strings.TrimSpace(s))
+		if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?") {
+			s += "."
+		}
+		return s
+	}
+	funcs["initial"] = func(name string) string {
+		for _, r := range strings.TrimSpace(name) {
+			return strings.ToUpper(string(r))
+		}
+		return "?"
+	}
+	funcs["roleNames"] = func(rs []briefing.Role) string {
+		names := make([]string, len(rs))
+		for i, r := range rs {
+			names[i] = string(r)
+		}
+		return strings.Join(names, ", ")
+	}
+}
+
+// fieldError is one thing to fix, next to the field it is about. Field is
+// the id of the form control, so the error summary can link to it.
+type fieldError struct {
+	Field   string
+	Message string
+}
+
+// formErrors keeps a form's errors in the order they were found, one per
+// field: the first problem with a field is the one to fix first.
+type formErrors struct {
+	list []fieldError
+}
+
+// Add records what to fix in field, unless the field already has an error.
+func (e *formErrors) Add(field, format string, args ...any) {
+	if e.For(field) != "" {
+		return
+	}
+	e.list = append(e.list, fieldError{field, fmt.Sprintf(format, args...)})
+}
+
+// For returns the message for field, or "".
+func (e formErrors) For(field string) string {
+	for _, f := range e.list {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// Field returns the error of one field for the "ferr" partial.
+func (e formErrors) Field(field string) fieldError {
+	return fieldError{Field: field, Message: e.For(field)}
+}
+
+// Any reports whether there is something to fix.
+func (e formErrors) Any() bool { return len(e.list) > 0 }
+
+// List is every error, for the summary at the top of a form.
+func (e formErrors) List() []fieldError { return e.list }
+
+// addDomain records a validation error from the domain under the form
+// field it concerns; fields maps the domain's JSON paths to form ids. It
+// reports false for an error that is not a validation error.
+func (e *formErrors) addDomain(err error, fields map[string]string, fallback string) bool {
+	status, body := classify(err)
+	if status != http.StatusUnprocessableEntity {
+		return false
+	}
+	field, ok := fields[body.Field]
+	if !ok {
+		field = fallback
+	}
+	e.Add(field, "%s", upperFirst(body.Message))
+	return true
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// thousands writes a count the way people read it: 1,200.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// percentDown writes a ratio as a whole percentage, rounded down so that 79.6%
+// never reads as a met 80%.
+func percentDown(f float64) string { return fmt.Sprintf("%.0f%%", math.Floor(f*100+1e-9)) }
+
+// ackNeeded is how many acknowledgements a threshold asks of n recipients,
+// computed as the gate does (briefing.meets).
+func ackNeeded(threshold float64, n int) int { return int(math.Ceil(threshold*float64(n) - 1e-9)) }
+
+// deptName names the empty department so that people can see it.
+func deptName(d string) string {
+	if d == "" {
+		return "No department"
+	}
+	return d
+}
+
+// inAbout says how far away t is, in words: "in 3 h 5 min", "2 days ago".
+func inAbout(now, t time.Time) string {
+	d := t.Sub(now)
+	past := d < 0
+	if past {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		s = fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		h, m := int(d.Hours()), int(d.Minutes())%60
+		s = fmt.Sprintf("%d h", h)
+		if m > 0 && h < 10 {
+			s += fmt.Sprintf(" %d min", m)
+		}
+	default:
+		s = fmt.Sprintf("%d days", int(d.Hours()/24))
+	}
+	if past {
+		return s + " ago"
+	}
+	return "in " + s
+}
+
+// Forms for datetime-local inputs: minutes, and seconds for browsers that
+// send them.
+const (
+	localMinute = "2006-01-02T15:04"
+	localSecond = "2006-01-02T15:04:05"
+)
+
+// localInput writes t for a datetime-local input in the viewer's zone.
+func localInput(t *time.Time, loc *time.Location) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(loc).Format(localMinute)
+}
+
+// parseLocal reads a datetime-local value in the viewer's zone; "" is no time.
+func parseLocal(s string, loc *time.Location) (*time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, true
+	}
+	s = strings.Replace(s, " ", "T", 1)
+	for _, layout := range []string{localMinute, localSecond} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			u := t.UTC()
+			return &u, true
+		}
+	}
+	return nil, false
+}
+
+// redirectFlash sends the browser on with a short note for the next page.
+func redirectFlash(c *gin.Context, path, flash string) {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		frag := ""
+		if i := strings.IndexByte(path, '#'); i >= 0 {
+			path, frag = path[:i], path[i:]
+		}
+		path += sep + "flash=" + urlEscape(flash) + frag
+	}
+	c.Redirect(http.StatusSeeOther, path)
+}
+
+// barView is a horizontal bar drawn as a small SVG that stretches to its
+// box: CSS widths would need inline styles, which the CSP forbids.
+type barView struct {
+	Read, Ack string // widths out of 100
+	Mark      string // threshold position out of 100; "" for none
+	Label     string // what the bar says, for screen readers
+}
+
+func newBar(read, ack float64, mark *float64, label string) barView {
+	w := func(f float64) string { return strconv.FormatFloat(math.Max(0, math.Min(100, f*100)), 'f', 1, 64) }
+	b := barView{Read: w(read), Ack: w(ack), Label: label}
+	if mark != nil {
+		b.Mark = w(*mark)
+	}
+	return b
+}
