@@ -40,6 +40,8 @@ type pgResp struct {
 	Status   int
 	Body     string
 	Location string
+	// Flash is the one-time note the answer leaves for the next page.
+	Flash string
 }
 
 // pgLogs collects what the server logs at error level: a page test fails
@@ -124,7 +126,13 @@ func (a *pgApp) send(u *pgUser, method, path string, body io.Reader, contentType
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return pgResp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
+	r := pgResp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
+	for _, ck := range res.Cookies() {
+		if ck.Name == flashCookie && ck.MaxAge > 0 {
+			r.Flash, _ = url.QueryUnescape(ck.Value)
+		}
+	}
+	return r
 }
 
 func (a *pgApp) get(u pgUser, path string) pgResp {

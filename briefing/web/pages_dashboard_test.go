@@ -113,8 +113,8 @@ func TestPageDashboardFormsNeedReasonsAndKeepText(t *testing.T) {
 	pgWant(t, "manager reminds another department", r, http.StatusForbidden)
 	r = a.post(o.manager, path+"/remind", url.Values{})
 	pgWant(t, "remind", r, http.StatusSeeOther)
-	if !strings.Contains(r.Location, "flash=Reminder+queued+for+4+people") {
-		t.Errorf("remind: got Location %q", r.Location)
+	if !strings.Contains(r.Flash, "Reminder queued for 4 people") {
+		t.Errorf("remind: got flash %q, want it to say who was reminded", r.Flash)
 	}
 	r = a.get(o.author, path)
 	pgContains(t, "after remind", r.Body, "Last reminder:")

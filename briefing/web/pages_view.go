@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -196,20 +197,28 @@ func parseLocal(s string, loc *time.Location) (*time.Time, bool) {
 	return nil, false
 }
 
+// flashCookie carries a one-time note to the next page. A cookie, not a
+// query parameter: a link made by someone else cannot put words on our page.
+const flashCookie = "flash"
+
 // redirectFlash sends the browser on with a short note for the next page.
 func redirectFlash(c *gin.Context, path, flash string) {
 	if flash != "" {
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&"
-		}
-		frag := ""
-		if i := strings.IndexByte(path, '#'); i >= 0 {
-			path, frag = path[:i], path[i:]
-		}
-		path += sep + "flash=" + urlEscape(flash) + frag
+		http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/",
+			MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	c.Redirect(http.StatusSeeOther, path)
+}
+
+// takeFlash reads the note left by the previous request and clears it.
+func takeFlash(c *gin.Context) string {
+	v, err := c.Cookie(flashCookie)
+	if err != nil || v == "" {
+		return ""
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	msg, _ := url.QueryUnescape(v)
+	return msg
 }
 
 // barView is a horizontal bar drawn as a small SVG that stretches to its

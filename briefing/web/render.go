@@ -141,7 +141,7 @@ func (s *Server) render(c *gin.Context, status int, name, title, nav string, dat
 	var buf bytes.Buffer
 	if err == nil {
 		err = t.Execute(&buf, view{User: currentUser(c), Title: title, Nav: nav, Zone: loc.String(),
-			Data: data, Flash: c.Query("flash"), Version: s.version})
+			Data: data, Flash: takeFlash(c), Version: s.version})
 	}
 	if err != nil {
 		s.log.Error("render", "page", name, "err", err)
