@@ -108,6 +108,9 @@ type Announcement struct {
 	PublishedAt *time.Time `json:"published_at"`
 	ReleasedAt  *time.Time `json:"released_at"`
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
+	// LastRemindedAt is when the last reminder was queued, so reminders keep
+	// a sensible pace without searching the audit log.
+	LastRemindedAt *time.Time `json:"last_reminded_at,omitempty"`
 	Recipients  int        `json:"recipients"`
 
 	// HTML is the body rendered and sanitised once, at publish.

@@ -265,6 +265,10 @@ func (s *Store) Remind(annID, department, actor string) (int, error) {
 			if err := enqueueMail(tx, mailJob{Kind: MailReminder, AnnouncementID: a.ID, Department: department}, now); err != nil {
 				return err
 			}
+			a.LastRemindedAt = &now
+			if err := putAnnouncement(tx, a); err != nil {
+				return err
+			}
 		}
 		return audit(tx, now, actor, "announcement.remind", "announcement:"+a.ID,
 			jsonString(map[string]any{"department": department, "reminded": count}))

@@ -135,10 +135,16 @@ func TestRemind(t *testing.T) {
 	_, err := s.ReadBriefing(a.ID, users[2].ID)
 	mustNoErr(t, err)
 
+	if got, _ := s.Announcement(a.ID); got.LastRemindedAt != nil {
+		t.Errorf("LastRemindedAt = %v before any reminder, want none", got.LastRemindedAt)
+	}
 	n, err := s.Remind(a.ID, "Sales", "user:manager")
 	mustNoErr(t, err)
 	if n != 3 {
 		t.Errorf("Remind(Sales) = %d, want 3", n)
+	}
+	if got, _ := s.Announcement(a.ID); got.LastRemindedAt == nil || !got.LastRemindedAt.Equal(s.Now()) {
+		t.Errorf("LastRemindedAt = %v after a reminder, want %v", got.LastRemindedAt, s.Now())
 	}
 	// Someone acknowledges between the request and the mail run.
 	ack(t, s, a.ID, users[4])

@@ -135,8 +135,8 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		return x.AskedAt.Compare(y.AskedAt)
 	})
 	v.Unanswered = r.UnansweredQuestions
-	if ev, _, err := s.st.AuditEvents(store.AuditFilter{Action: "announcement.remind", Target: "announcement:" + a.ID, Limit: 1}); err == nil && len(ev) > 0 {
-		v.LastRemind = fmtTime(ev[0].At) + " (" + inAbout(now, ev[0].At) + ")"
+	if t := a.LastRemindedAt; t != nil {
+		v.LastRemind = fmtTime(t) + " (" + inAbout(now, *t) + ")"
 	}
 	if nb := a.Policy.NotBefore; nb != nil && now.Before(*nb) {
 		v.ReleaseBlocked = "The embargo holds until " + fmtTime(nb) + ": a manual release becomes possible then."
