@@ -111,7 +111,7 @@ type Announcement struct {
 	// LastRemindedAt is when the last reminder was queued, so reminders keep
 	// a sensible pace without searching the audit log.
 	LastRemindedAt *time.Time `json:"last_reminded_at,omitempty"`
-	Recipients  int        `json:"recipients"`
+	Recipients     int        `json:"recipients"`
 
 	// HTML is the body rendered and sanitised once, at publish.
 	HTML string `json:"-"`
