@@ -1,0 +1,175 @@
+package web
+
+// Benchmarks of the HTTP hot paths, through the whole router over real
+// loopback connections and a real bbolt file with fsync on:
+//
+//	go test -run '^$' -bench . -benchtime 20000x ./briefing/web/
+//
+// Figures from this machine are in docs/performance.md.
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"firsthand/briefing"
+	"firsthand/store"
+)
+
+const benchClients = 64
+
+// benchServer serves the router over a fresh store on loopback.
+func benchServer(b *testing.B) (*store.Store, *httptest.Server, *http.Client) {
+	b.Helper()
+	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	srv, err := New(Config{Store: st, BaseURL: "http://bench.test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	b.Cleanup(ts.Close)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: benchClients * 2, MaxIdleConnsPerHost: benchClients * 2}}
+	return st, ts, client
+}
+
+// hammer runs n requests from benchClients keep-alive clients and returns
+// the rate and each request's latency.
+func hammer(b *testing.B, client *http.Client, n int, request func(i int) *http.Request) (float64, []time.Duration) {
+	b.Helper()
+	var next atomic.Int64
+	lat := make([]time.Duration, n)
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range benchClients {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				t0 := time.Now()
+				res, err := client.Do(request(i))
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					failed.Add(1)
+				}
+				lat[i] = time.Since(t0)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if f := failed.Load(); f > 0 {
+		b.Fatalf("%d of %d requests failed", f, n)
+	}
+	return float64(n) / elapsed.Seconds(), lat
+}
+
+func p99(lat []time.Duration) time.Duration {
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	return s[len(s)*99/100]
+}
+
+// BenchmarkAckHTTP: durable acknowledgements from 64 concurrent clients,
+// with the /healthz rate of the same server measured in the same run as the
+// ceiling of the HTTP stack. Each iteration is one acknowledgement of a
+// distinct receipt.
+func BenchmarkAckHTTP(b *testing.B) {
+	st, ts, client := benchServer(b)
+	const people = 640
+	rows := make([]store.ImportRow, people)
+	for i := range rows {
+		rows[i] = store.ImportRow{Line: i + 2, User: briefing.User{
+			Email: fmt.Sprintf("p%d@bench.test", i), Name: fmt.Sprintf("Person %d", i), Department: fmt.Sprintf("D%d", i%8)}}
+	}
+	if _, err := st.ImportUsers(rows, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	tokens := make([]string, people)
+	for i := range tokens {
+		u, err := st.UserByEmail(fmt.Sprintf("p%d@bench.test", i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if tokens[i], err = st.CreateToken(u.ID, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// Enough announcements to the whole company that every iteration acks
+	// a receipt of its own.
+	var anns []string
+	for range b.N/people + 1 {
+		a := &briefing.Announcement{Title: "Bench", Audience: briefing.Audience{All: true}, Policy: briefing.Policy{Threshold: 1}}
+		if err := st.CreateAnnouncement(a, "bench"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.Publish(a.ID, "bench"); err != nil {
+			b.Fatal(err)
+		}
+		anns = append(anns, a.ID)
+	}
+	healthN := max(b.N, 5000)
+	healthRate, _ := hammer(b, client, healthN, func(int) *http.Request {
+		r, _ := http.NewRequest("GET", ts.URL+"/healthz", nil)
+		return r
+	})
+
+	b.ResetTimer()
+	ackRate, lat := hammer(b, client, b.N, func(i int) *http.Request {
+		r, _ := http.NewRequest("POST", ts.URL+"/api/v1/briefings/"+anns[i/people]+"/ack", bytes.NewReader(nil))
+		r.Header.Set("Authorization", "Bearer "+tokens[i%people])
+		return r
+	})
+	b.StopTimer()
+
+	_, r, err := st.Readiness(anns[0])
+	if err != nil || r.Acknowledged != min(b.N, people) {
+		b.Fatalf("readiness after the run: %d acknowledged (%v), want %d", r.Acknowledged, err, min(b.N, people))
+	}
+	b.ReportMetric(ackRate, "acks/s")
+	b.ReportMetric(float64(p99(lat).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(healthRate, "healthz/s")
+	b.ReportMetric(ackRate/healthRate, "ratio")
+}
+
+// BenchmarkImportCSV100k: a 100,000-person directory imported from CSV, the
+// parse included, as POST /api/v1/users/import does it.
+func BenchmarkImportCSV100k(b *testing.B) {
+	var csv bytes.Buffer
+	csv.WriteString("email,name,department,location,roles\n")
+	for i := range 100_000 {
+		fmt.Fprintf(&csv, "person%d@bench.test,Person %d,Department %d,Site %d,employee\n", i, i, i%50, i%7)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		st, err := store.Open(filepath.Join(b.TempDir(), "import.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := &Server{st: st}
+		b.StartTimer()
+		res, err := srv.importCSV(bytes.NewReader(csv.Bytes()), "bench")
+		b.StopTimer()
+		if err != nil || res.Created != 100_000 || len(res.Errors) != 0 {
+			b.Fatalf("import: created %d, errors %v, err %v", res.Created, res.Errors, err)
+		}
+		st.Close()
+		b.StartTimer()
+	}
+}
