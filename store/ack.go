@@ -75,7 +75,7 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 	}
 	// Only the first read writes; later reads stay in read transactions.
 	var readAt int64
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.batch(func(tx *bolt.Tx) error {
 		readAt = 0
 		_, r, err := recipientOf(tx, an, un)
 		if err != nil {
@@ -107,15 +107,16 @@ type AckResult struct {
 // It is idempotent (a repeat returns the first time) and implies read. The
 // counters change and the gate is re-evaluated in the same transaction, so
 // the acknowledgement that crosses the threshold releases. Many arrive at
-// once: db.Batch lets one fsync serve them all. The batch function may run
-// more than once, so it derives everything from the transaction it is given.
+// once: the group commit (batch.go) lets one fsync serve them all. The
+// batch function may run more than once, so it derives everything from the
+// transaction it is given.
 func (s *Store) Acknowledge(annID, userID string) (AckResult, error) {
 	an, un, err := ids(annID, userID)
 	if err != nil {
 		return AckResult{}, err
 	}
 	var res AckResult
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.batch(func(tx *bolt.Tx) error {
 		res = AckResult{}
 		a, r, err := recipientOf(tx, an, un)
 		if err != nil {

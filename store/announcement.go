@@ -28,12 +28,16 @@ func getAnnouncement(tx *bolt.Tx, key []byte) (*briefing.Announcement, error) {
 	if v == nil {
 		return nil, briefing.NotFound("no such announcement")
 	}
+	if a, ok := decodedAnnouncements.get(key, v); ok {
+		return a, nil
+	}
 	var sa storedAnnouncement
 	if err := json.Unmarshal(v, &sa); err != nil {
 		return nil, err
 	}
 	a := sa.Announcement
 	a.Departments, a.ReleaseReason = sa.Departments, sa.ReleaseReason
+	decodedAnnouncements.put(key, v, &a)
 	return &a, nil
 }
 
@@ -57,9 +61,15 @@ func putBody(tx *bolt.Tx, a *briefing.Announcement) error {
 
 func loadBody(tx *bolt.Tx, a *briefing.Announcement) error {
 	var b storedBody
-	if v := tx.Bucket(bBodies).Get(u64(mustID(a.ID))); v != nil {
-		if err := json.Unmarshal(v, &b); err != nil {
-			return err
+	key := u64(mustID(a.ID))
+	if v := tx.Bucket(bBodies).Get(key); v != nil {
+		if c, ok := decodedBodies.get(key, v); ok {
+			b = *c
+		} else {
+			if err := json.Unmarshal(v, &b); err != nil {
+				return err
+			}
+			decodedBodies.put(key, v, &b)
 		}
 	}
 	a.Body, a.HTML = b.Markdown, b.HTML

@@ -14,6 +14,12 @@ import (
 // the log and the data never disagree.
 func audit(tx *bolt.Tx, at time.Time, actor, action, target, detail string) error {
 	b := tx.Bucket(bAudit)
+	// Keys are sequence numbers, so every event is appended: at bbolt's
+	// default fill (0.5) each page was left half empty when it split, and
+	// the log took twice its size (one event per acknowledgement: the load
+	// tool's bytes per receipt, docs/performance.md). Appends never land in
+	// a full page again, so pack the pages.
+	b.FillPercent = 0.95
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err

@@ -20,6 +20,8 @@ type Store struct {
 	// OnPublish, if set, is called after a publish has committed: the mail
 	// worker and the scheduler wake on it.
 	OnPublish func()
+
+	commit committer // group commit of acknowledgements and reads (batch.go)
 }
 
 func (s *Store) signal(f func()) {
@@ -43,10 +45,12 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// Group commit: acknowledgements arrive by the thousand after a
-	// company-wide announcement. The default 10 ms delay makes 64 writers wait
-	// on the timer rather than the disk (DESIGN.md); 1 ms keeps batches full
-	// without idling, and the size matches the concurrency we design for.
+	// For any caller of db.Batch. The acknowledgements and reads no longer
+	// use it: they go through the store's own group commit (batch.go), which
+	// cuts a batch when the writer is free rather than on this timer. The
+	// default 10 ms delay makes 64 writers wait on the timer rather than the
+	// disk (DESIGN.md); 1 ms keeps batches full without idling, and the size
+	// matches the concurrency we design for.
 	db.MaxBatchDelay = time.Millisecond
 	db.MaxBatchSize = 128
 	s := &Store{db: db, Now: func() time.Time { return time.Now().UTC() }}
