@@ -30,7 +30,7 @@ Usage:
   firsthand user add   --db PATH --email E --name N [--department D] [--location L] [--role R]... [--password P]
   firsthand token create --db PATH --email E
   firsthand backup --db PATH --out FILE
-  firsthand bench  [--users N] [--departments D] [--clients C] [--duration 20s] [--json]
+  firsthand bench  [--users 100000] [--departments 20] [--clients 64] [--duration 2m] [--json]
   firsthand version
 
 Every flag also reads FIRSTHAND_<FLAG> (FIRSTHAND_ADDR, FIRSTHAND_DB, FIRSTHAND_BASE_URL;
