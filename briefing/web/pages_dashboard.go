@@ -110,15 +110,9 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		s.fail(c, err)
 		return
 	}
-	channels, err := s.channelMap()
-	if err != nil {
+	if v.Channels, err = s.channelsOf(a); err != nil {
 		s.fail(c, err)
 		return
-	}
-	for _, ct := range a.Channels {
-		if ch, ok := channels[ct.ChannelID]; ok {
-			v.Channels = append(v.Channels, ch)
-		}
 	}
 	if v.Questions, err = s.st.Questions(a.ID); err != nil {
 		s.fail(c, err)

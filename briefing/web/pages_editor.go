@@ -265,6 +265,18 @@ func (s *Server) channelMap() (map[string]*briefing.Channel, error) {
 	return m, err
 }
 
+// channelsOf returns the channels an announcement goes out on, in its order.
+func (s *Server) channelsOf(a *briefing.Announcement) ([]*briefing.Channel, error) {
+	channels, err := s.channelMap()
+	var out []*briefing.Channel
+	for _, ct := range a.Channels {
+		if ch, ok := channels[ct.ChannelID]; ok {
+			out = append(out, ch)
+		}
+	}
+	return out, err
+}
+
 func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorForm, errs formErrors, saved *time.Time, preview bool) {
 	v := editorView{ID: id, Action: "/announcements/new", Form: f, Errors: errs, Saved: saved,
 		Zone: viewerZone(c).String(), AllRoles: []string{"employee", "author", "manager", "admin"}}

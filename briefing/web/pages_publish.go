@@ -123,15 +123,9 @@ func (s *Server) renderPublish(c *gin.Context, status int, msg string) {
 		s.fail(c, err)
 		return
 	}
-	channels, err := s.channelMap()
-	if err != nil {
+	if v.Channels, err = s.channelsOf(a); err != nil {
 		s.fail(c, err)
 		return
-	}
-	for _, ct := range a.Channels {
-		if ch, ok := channels[ct.ChannelID]; ok {
-			v.Channels = append(v.Channels, ch)
-		}
 	}
 	if v.Count.Total == 0 && v.Error == "" {
 		v.Error = "This audience reaches nobody yet. Go back to the editor and add departments, locations, roles or people."
