@@ -95,6 +95,7 @@ func cloneAnnouncement(a *briefing.Announcement) *briefing.Announcement {
 	c.PublishedAt = clonePtr(a.PublishedAt)
 	c.ReleasedAt = clonePtr(a.ReleasedAt)
 	c.WithdrawnAt = clonePtr(a.WithdrawnAt)
+	c.LastRemindedAt = clonePtr(a.LastRemindedAt)
 	c.Departments = slices.Clone(a.Departments)
 	return &c
 }
