@@ -139,7 +139,7 @@ func (s *Store) Acknowledge(annID, userID string) (AckResult, error) {
 		if err := bumpCounters(tx, an, r.dept, read, 1); err != nil {
 			return err
 		}
-		if err := audit(tx, now, "user:"+userID, "briefing.acknowledge", "announcement:"+annID, ""); err != nil {
+		if err := audit(tx, now, "user:"+formatID(un), actionAcknowledge, "announcement:"+formatID(an), ""); err != nil {
 			return err
 		}
 		res.Released, err = gate(tx, a, now)

@@ -1,7 +1,11 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,11 +28,97 @@ func audit(tx *bolt.Tx, at time.Time, actor, action, target, detail string) erro
 	if err != nil {
 		return err
 	}
-	v, err := json.Marshal(briefing.Event{At: at.UTC(), Actor: actor, Action: action, Target: target, Detail: detail})
+	v, err := encodeEvent(briefing.Event{At: at.UTC(), Actor: actor, Action: action, Target: target, Detail: detail})
 	if err != nil {
 		return err
 	}
 	return b.Put(u64(seq), v)
+}
+
+// Stored events are JSON, except the one written by every acknowledgement:
+// with 100,000 recipients it is most of the log, and as JSON (~140 bytes)
+// it took more room than the receipt itself (docs/performance.md). It is
+// stored in a fixed form instead, 13–20 bytes:
+//
+//	0x01 | at: unix nanoseconds, 8 bytes big-endian | user id: uvarint | announcement id: uvarint
+//
+// for actor "user:<id>", action "briefing.acknowledge", target
+// "announcement:<id>" and no detail. A JSON value always starts with '{',
+// so the first byte tells the forms apart. Anything that does not fit the
+// fixed form exactly stays JSON.
+const (
+	actionAcknowledge = "briefing.acknowledge"
+	compactAck        = 0x01
+)
+
+func encodeEvent(e briefing.Event) ([]byte, error) {
+	if v, ok := encodeCompactAck(e); ok {
+		return v, nil
+	}
+	return json.Marshal(e)
+}
+
+func encodeCompactAck(e briefing.Event) ([]byte, bool) {
+	if e.Action != actionAcknowledge || e.Detail != "" || e.At.Location() != time.UTC ||
+		e.At.Year() < 1700 || e.At.Year() > 2200 {
+		return nil, false
+	}
+	user, ok := canonicalID(e.Actor, "user:")
+	if !ok {
+		return nil, false
+	}
+	ann, ok := canonicalID(e.Target, "announcement:")
+	if !ok {
+		return nil, false
+	}
+	v := make([]byte, 9, 9+2*binary.MaxVarintLen64)
+	v[0] = compactAck
+	binary.BigEndian.PutUint64(v[1:], uint64(e.At.UnixNano()))
+	v = binary.AppendUvarint(v, user)
+	v = binary.AppendUvarint(v, ann)
+	return v, true
+}
+
+// canonicalID reads prefix+id where id is exactly formatID's output, so
+// that decoding gives back the very string that was encoded.
+func canonicalID(s, prefix string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(s, prefix)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(rest, 10, 64)
+	if err != nil || formatID(n) != rest {
+		return 0, false
+	}
+	return n, true
+}
+
+func decodeEvent(v []byte) (briefing.Event, error) {
+	if len(v) > 0 && v[0] == compactAck {
+		return decodeCompactAck(v)
+	}
+	var e briefing.Event
+	err := json.Unmarshal(v, &e)
+	return e, err
+}
+
+func decodeCompactAck(v []byte) (briefing.Event, error) {
+	if len(v) < 11 {
+		return briefing.Event{}, fmt.Errorf("audit: compact event of %d bytes", len(v))
+	}
+	at := int64(binary.BigEndian.Uint64(v[1:9]))
+	user, n := binary.Uvarint(v[9:])
+	if n <= 0 {
+		return briefing.Event{}, errors.New("audit: compact event with a bad user id")
+	}
+	ann, m := binary.Uvarint(v[9+n:])
+	if m <= 0 || 9+n+m != len(v) {
+		return briefing.Event{}, errors.New("audit: compact event with a bad announcement id")
+	}
+	return briefing.Event{
+		At: time.Unix(0, at).UTC(), Actor: "user:" + formatID(user), Action: actionAcknowledge,
+		Target: "announcement:" + formatID(ann),
+	}, nil
 }
 
 // Audit appends an event on its own, for decisions that change no data
@@ -67,8 +157,8 @@ func (s *Store) AuditEvents(f AuditFilter) (events []AuditEvent, next string, er
 			k, v = c.Prev()
 		}
 		for ; k != nil; k, v = c.Prev() {
-			var e briefing.Event
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, err := decodeEvent(v)
+			if err != nil {
 				return err
 			}
 			if !matchAction(f.Action, e.Action) || (f.Target != "" && e.Target != f.Target) {

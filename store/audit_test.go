@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"firsthand/briefing"
 )
 
@@ -98,4 +100,66 @@ func TestAuditFilterAndPaging(t *testing.T) {
 
 	_, _, err = s.AuditEvents(AuditFilter{After: "x"})
 	wantKind(t, err, briefing.ErrInvalid)
+}
+
+func TestAcknowledgementEventIsCompact(t *testing.T) {
+	s, clk := openStore(t)
+	u := mkUser(t, s, "c@example.com", "Sales")
+	a := mkPublished(t, s, briefing.Announcement{Audience: briefing.Audience{All: true}})
+	clk.Add(1500 * time.Microsecond)
+	res := ack(t, s, a.ID, u)
+
+	events, _, err := s.AuditEvents(AuditFilter{Action: "briefing.acknowledge"})
+	mustNoErr(t, err)
+	want := briefing.Event{At: res.AcknowledgedAt, Actor: "user:" + u.ID, Action: "briefing.acknowledge", Target: "announcement:" + a.ID}
+	if len(events) != 1 || events[0].Event != want {
+		t.Fatalf("acknowledge events = %+v, want one %+v", events, want)
+	}
+	mustNoErr(t, s.db.View(func(tx *bolt.Tx) error {
+		id, _ := parseID("event", events[0].ID)
+		v := tx.Bucket(bAudit).Get(u64(id))
+		if len(v) == 0 || v[0] != compactAck || len(v) > 20 {
+			t.Errorf("stored acknowledgement event = %x (%d bytes), want the compact form of at most 20", v, len(v))
+		}
+		return nil
+	}))
+}
+
+func TestEventEncodingRoundTrips(t *testing.T) {
+	at := time.Date(2026, 3, 1, 9, 0, 0, 123456789, time.UTC)
+	tests := []struct {
+		e       briefing.Event
+		compact bool
+	}{
+		{briefing.Event{At: at, Actor: "user:1", Action: "briefing.acknowledge", Target: "announcement:1"}, true},
+		{briefing.Event{At: at, Actor: "user:18446744073709551615", Action: "briefing.acknowledge", Target: "announcement:300"}, true},
+		{briefing.Event{At: time.Unix(0, 0).UTC(), Actor: "user:100000", Action: "briefing.acknowledge", Target: "announcement:7"}, true},
+		// Anything the fixed form could not give back exactly stays JSON.
+		{briefing.Event{At: at, Actor: "user:1", Action: "briefing.acknowledge", Target: "announcement:1", Detail: "d"}, false},
+		{briefing.Event{At: at, Actor: "user:01", Action: "briefing.acknowledge", Target: "announcement:1"}, false},
+		{briefing.Event{At: at, Actor: "user:0", Action: "briefing.acknowledge", Target: "announcement:1"}, true},
+		{briefing.Event{At: at, Actor: "admin", Action: "briefing.acknowledge", Target: "announcement:1"}, false},
+		{briefing.Event{At: at, Actor: "user:1", Action: "briefing.acknowledge", Target: "announcement:x"}, false},
+		{briefing.Event{At: at, Actor: "user:1", Action: "briefing.acknowledge", Target: "announcement:+1"}, false},
+		{briefing.Event{At: at.In(time.FixedZone("CET", 3600)), Actor: "user:1", Action: "briefing.acknowledge", Target: "announcement:1"}, false},
+		{briefing.Event{At: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), Actor: "user:1", Action: "briefing.acknowledge", Target: "announcement:1"}, false},
+		{briefing.Event{At: at, Actor: "user:1", Action: "briefing.read", Target: "announcement:1"}, false},
+	}
+	for _, tt := range tests {
+		v, err := encodeEvent(tt.e)
+		mustNoErr(t, err)
+		if got := v[0] == compactAck; got != tt.compact {
+			t.Errorf("encodeEvent(%+v) compact = %v, want %v", tt.e, got, tt.compact)
+		}
+		got, err := decodeEvent(v)
+		mustNoErr(t, err)
+		if !got.At.Equal(tt.e.At) || got.Actor != tt.e.Actor || got.Action != tt.e.Action || got.Target != tt.e.Target || got.Detail != tt.e.Detail {
+			t.Errorf("decodeEvent(encodeEvent(%+v)) = %+v", tt.e, got)
+		}
+	}
+	for _, bad := range [][]byte{{compactAck}, {compactAck, 0, 0, 0, 0, 0, 0, 0, 0, 1}, append(make([]byte, 0), compactAck, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1)} {
+		if _, err := decodeEvent(bad); err == nil {
+			t.Errorf("decodeEvent(%x) succeeded, want an error", bad)
+		}
+	}
 }

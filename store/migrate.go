@@ -45,6 +45,41 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 2: acknowledgements' audit events in their compact form (audit.go).
+	// Older builds read every audit value as JSON, so the version must move
+	// even for a database with nothing to convert; the events already
+	// written as JSON are rewritten, so an old log shrinks too.
+	compactAckEvents,
+}
+
+func compactAckEvents(tx *bolt.Tx) error {
+	b := tx.Bucket(bAudit)
+	b.FillPercent = 0.95
+	type rewrite struct{ k, v []byte }
+	var todo []rewrite
+	err := b.ForEach(func(k, v []byte) error {
+		if len(v) == 0 || v[0] != '{' {
+			return nil
+		}
+		e, err := decodeEvent(v)
+		if err != nil {
+			return err
+		}
+		if c, ok := encodeCompactAck(e); ok {
+			todo = append(todo, rewrite{clone(k), c})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Put after the scan: changing a bucket under a cursor invalidates it.
+	for _, r := range todo {
+		if err := b.Put(r.k, r.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SchemaVersion is the version this build writes.

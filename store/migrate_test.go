@@ -1,12 +1,15 @@
 package store
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"firsthand/briefing"
 )
 
 func TestFreshDatabaseHasCurrentSchema(t *testing.T) {
@@ -72,6 +75,68 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 			}
 		}
 	},
+	// 2: no acknowledgement's audit event is left as JSON.
+	func(t *testing.T, tx *bolt.Tx) {
+		mustNoErr(t, tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
+			if e, err := decodeEvent(v); err == nil && v[0] == '{' {
+				if _, ok := encodeCompactAck(e); ok {
+					t.Errorf("event %d is still JSON after migration 2: %s", bytesToU64(k), v)
+				}
+			}
+			return nil
+		}))
+	},
+}
+
+func TestMigrationCompactsAckEvents(t *testing.T) {
+	s, _ := openStore(t)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 123456789, time.UTC)
+	// What a build before migration 2 wrote: every event as JSON.
+	old := []briefing.Event{
+		{At: at, Actor: "user:12", Action: "briefing.acknowledge", Target: "announcement:3"},
+		{At: at, Actor: "user:12", Action: "briefing.acknowledge", Target: "announcement:3", Detail: "kept as JSON"},
+		{At: at, Actor: "user:012", Action: "briefing.acknowledge", Target: "announcement:3"},
+		{At: at, Actor: "admin", Action: "user.create", Target: "user:12", Detail: "x@example.com"},
+	}
+	mustNoErr(t, s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bAudit)
+		for _, e := range old {
+			v, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			seq, _ := b.NextSequence()
+			if err := b.Put(u64(seq), v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(keySchema, u64(1))
+	}))
+
+	s = reopen(t, s)
+	if v, err := s.Schema(); err != nil || v != SchemaVersion() {
+		t.Fatalf("Schema() = %d, %v; want %d", v, err, SchemaVersion())
+	}
+	mustNoErr(t, s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bAudit)
+		for i, wantCompact := range []bool{true, false, false, false} {
+			v := b.Get(u64(uint64(i + 1)))
+			if got := len(v) > 0 && v[0] == compactAck; got != wantCompact {
+				t.Errorf("event %d (%+v): compact = %v, want %v (%d bytes)", i+1, old[i], got, wantCompact, len(v))
+			}
+		}
+		return nil
+	}))
+	events, _, err := s.AuditEvents(AuditFilter{})
+	mustNoErr(t, err)
+	if len(events) != len(old) {
+		t.Fatalf("got %d events after the migration, want %d", len(events), len(old))
+	}
+	for i, e := range events {
+		if want := old[len(old)-1-i]; e.Event != want {
+			t.Errorf("event %s after the migration = %+v, want %+v", e.ID, e.Event, want)
+		}
+	}
 }
 
 func TestEachMigration(t *testing.T) {
