@@ -111,7 +111,10 @@ type Announcement struct {
 	// LastRemindedAt is when the last reminder was queued, so reminders keep
 	// a sensible pace without searching the audit log.
 	LastRemindedAt *time.Time `json:"last_reminded_at,omitempty"`
-	Recipients     int        `json:"recipients"`
+	// Reminders holds when each scope was last reminded: a department, or
+	// "" for every recipient.
+	Reminders  map[string]time.Time `json:"reminders,omitempty"`
+	Recipients int                  `json:"recipients"`
 
 	// HTML is the body rendered and sanitised once, at publish.
 	HTML string `json:"-"`
@@ -213,6 +216,24 @@ func (a *Announcement) Validate(channelExists func(id string) bool) error {
 		}
 	}
 	return nil
+}
+
+// ReminderPace is the least time between two reminders to the same people:
+// a reminder is a nudge, not a stream.
+const ReminderPace = time.Hour
+
+// NextReminder returns when a reminder to a department ("" = everyone) is
+// allowed again; zero means now. A company-wide reminder counts for every
+// department, and a department's for itself only.
+func (a *Announcement) NextReminder(department string) time.Time {
+	last := a.Reminders[""]
+	if t := a.Reminders[department]; t.After(last) {
+		last = t
+	}
+	if last.IsZero() {
+		return time.Time{}
+	}
+	return last.Add(ReminderPace)
 }
 
 // Internal reports whether the announcement is briefed and never released.

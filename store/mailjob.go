@@ -250,6 +250,11 @@ func (s *Store) Remind(annID, department, actor string) (int, error) {
 		if a.State != briefing.StateBriefing && a.State != briefing.StateReleased {
 			return briefing.Conflict("the announcement is %s: there is nobody to remind", a.State)
 		}
+		now := s.now()
+		if next := a.NextReminder(department); now.Before(next) {
+			return briefing.RateLimited("these people were reminded less than an hour ago: the next reminder is possible from %s",
+				next.Format(time.RFC3339))
+		}
 		total, depts := countsOf(tx, n)
 		count = total.Recipients - total.Acknowledged
 		if department != "" {
@@ -260,12 +265,15 @@ func (s *Store) Remind(annID, department, actor string) (int, error) {
 				}
 			}
 		}
-		now := s.now()
 		if count > 0 {
 			if err := enqueueMail(tx, mailJob{Kind: MailReminder, AnnouncementID: a.ID, Department: department}, now); err != nil {
 				return err
 			}
 			a.LastRemindedAt = &now
+			if a.Reminders == nil {
+				a.Reminders = map[string]time.Time{}
+			}
+			a.Reminders[department] = now
 			if err := putAnnouncement(tx, a); err != nil {
 				return err
 			}

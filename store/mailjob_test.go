@@ -127,7 +127,7 @@ func TestDeferMailJob(t *testing.T) {
 }
 
 func TestRemind(t *testing.T) {
-	s, _ := openStore(t)
+	s, clk := openStore(t)
 	users := mkUsers(t, s, 8, func(i int) string { return []string{"Sales", "Support"}[i%2] })
 	a := mkPublished(t, s, briefing.Announcement{Audience: briefing.Audience{All: true}})
 	ack(t, s, a.ID, users[0]) // Sales
@@ -154,6 +154,7 @@ func TestRemind(t *testing.T) {
 		t.Errorf("Sales reminder reaches %v, want %v (not acknowledged, in Sales)", got, want)
 	}
 
+	// A department's reminder does not hold back one to everyone.
 	n, err = s.Remind(a.ID, "", "user:author")
 	mustNoErr(t, err)
 	if n != 5 {
@@ -165,6 +166,14 @@ func TestRemind(t *testing.T) {
 		t.Errorf("reminder reaches %v, want %v", got, want)
 	}
 
+	// The pace: the same people again within the hour is refused, a
+	// company-wide reminder covering every department; after the hour it
+	// goes.
+	_, err = s.Remind(a.ID, "", "user:author")
+	wantKind(t, err, briefing.ErrRateLimited)
+	_, err = s.Remind(a.ID, "Support", "user:manager")
+	wantKind(t, err, briefing.ErrRateLimited)
+	clk.Add(briefing.ReminderPace)
 	if n, err := s.Remind(a.ID, "Nowhere", "user:manager"); err != nil || n != 0 {
 		t.Errorf("Remind(Nowhere) = %d, %v; want 0", n, err)
 	}

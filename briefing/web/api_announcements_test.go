@@ -316,14 +316,17 @@ func TestReadiness(t *testing.T) {
 }
 
 // TestRemind: an author reminds everyone who has not acknowledged; a
-// manager only their own department, and 403 for another.
+// manager only their own department, and 403 for another. The same people
+// are not reminded twice within the hour (429).
 func TestRemind(t *testing.T) {
 	a := newTestApp(t)
 	s := a.staff()
-	ann := a.create(s.author, draftOf("Remind", "Sales", "Support"))
-	a.publish(s.author, ann.ID)
-	wantStatus(t, "ack", a.do("POST", "/api/v1/briefings/"+ann.ID+"/ack", s.sales1.Token, nil), 200)
-	path := "/api/v1/announcements/" + ann.ID + "/remind"
+	published := func() string {
+		ann := a.create(s.author, draftOf("Remind", "Sales", "Support"))
+		a.publish(s.author, ann.ID)
+		wantStatus(t, "ack", a.do("POST", "/api/v1/briefings/"+ann.ID+"/ack", s.sales1.Token, nil), 200)
+		return "/api/v1/announcements/" + ann.ID + "/remind"
+	}
 	tests := []struct {
 		who   testUser
 		query string
@@ -335,11 +338,16 @@ func TestRemind(t *testing.T) {
 		{s.salesMgr, "?department=Sales", 3},
 	}
 	for _, tt := range tests {
+		path := published() // a fresh announcement each: reminders keep a pace
 		got := decode[map[string]int](t, "remind", a.do("POST", path+tt.query, tt.who.Token, nil), http.StatusOK)
 		if got["reminded"] != tt.want {
 			t.Errorf("remind as %s%s: got %v, want reminded %d", tt.who.Email, tt.query, got, tt.want)
 		}
 	}
+	path := published()
+	wantStatus(t, "first reminder", a.do("POST", path, s.salesMgr.Token, nil), http.StatusOK)
+	wantError(t, "the same department again at once", a.do("POST", path, s.salesMgr.Token, nil), 429, "rate_limited", "")
+	wantStatus(t, "another department", a.do("POST", path, s.supportMgr.Token, nil), http.StatusOK)
 	wantError(t, "remind another department", a.do("POST", path+"?department=Support", s.salesMgr.Token, nil), 403, "forbidden", "")
 	wantError(t, "remind as an employee", a.do("POST", path, s.sales2.Token, nil), 403, "forbidden", "")
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -32,6 +33,10 @@ func (s *Server) remindForm(c *gin.Context) {
 		dept = u.Department
 	}
 	n, err := s.st.Remind(c.Param("id"), dept, actor(c))
+	if errors.Is(err, briefing.ErrRateLimited) {
+		redirectFlash(c, dashboardURL(c, "#people"), "Not sent: "+briefing.ErrorMessage(err)+".")
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

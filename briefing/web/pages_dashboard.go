@@ -49,22 +49,22 @@ type dashForm struct {
 }
 
 type dashboardView struct {
-	A                                  *briefing.Announcement
-	R                                  briefing.Readiness
-	CanEdit, CanAnswer, CanRelease     bool
-	Overall                            barView
-	Need, Missing                      int
-	Gates                              []gateLine
-	Depts                              []deptLine
-	Chart                              chartView
-	People                             peopleView
-	Deliveries                         []*briefing.Delivery
-	Channels                           []*briefing.Channel
-	Questions                          []*briefing.Question
-	Unanswered                         int
-	LastRemind, ReleaseBlocked, Reason string
-	Form                               dashForm
-	Live                               bool
+	A                                              *briefing.Announcement
+	R                                              briefing.Readiness
+	CanEdit, CanAnswer, CanRelease                 bool
+	Overall                                        barView
+	Need, Missing                                  int
+	Gates                                          []gateLine
+	Depts                                          []deptLine
+	Chart                                          chartView
+	People                                         peopleView
+	Deliveries                                     []*briefing.Delivery
+	Channels                                       []*briefing.Channel
+	Questions                                      []*briefing.Question
+	Unanswered                                     int
+	LastRemind, NextRemind, ReleaseBlocked, Reason string
+	Form                                           dashForm
+	Live                                           bool
 }
 
 func (s *Server) dashboardPage(c *gin.Context) { s.renderDashboard(c, http.StatusOK, dashForm{}) }
@@ -131,6 +131,9 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 	v.Unanswered = r.UnansweredQuestions
 	if t := a.LastRemindedAt; t != nil {
 		v.LastRemind = fmtTime(t) + " (" + inAbout(now, *t) + ")"
+	}
+	if next := a.NextReminder(v.People.Department); now.Before(next) {
+		v.NextRemind = fmtTime(next) + " (" + inAbout(now, next) + ")"
 	}
 	if nb := a.Policy.NotBefore; nb != nil && now.Before(*nb) {
 		v.ReleaseBlocked = "The embargo holds until " + fmtTime(nb) + ": a manual release becomes possible then."

@@ -118,6 +118,13 @@ func TestPageDashboardFormsNeedReasonsAndKeepText(t *testing.T) {
 	}
 	r = a.get(o.author, path)
 	pgContains(t, "after remind", r.Body, "Last reminder:")
+	r = a.get(o.manager, path)
+	pgContains(t, "after remind, the manager's page", r.Body, "the next reminder is possible from", "disabled")
+	r = a.post(o.manager, path+"/remind", url.Values{})
+	pgWant(t, "remind again at once", r, http.StatusSeeOther)
+	if !strings.Contains(r.Flash, "Not sent") {
+		t.Errorf("remind again at once: got flash %q, want it to say nothing was sent", r.Flash)
+	}
 
 	// Release with a reason, then a failed delivery gets its retry button.
 	r = a.post(o.manager, path+"/release", url.Values{"reason": {"Launch moved up"}})
