@@ -8,7 +8,8 @@
 //	users_by_email     normalised e-mail → userID
 //	tokens             SHA-256(token) → userID           (tokens are never stored in clear)
 //	sessions           SHA-256(session) → userID | expiry unix seconds
-//	audit              seq → JSON briefing.Event          (append-only)
+//	audit              seq → JSON briefing.Event          (append-only), or for an acknowledgement
+//	                   0x01 | at ns (8 bytes) | uvarint userID | uvarint annID   (audit.go)
 //	announcements      annID → JSON announcement metadata (no body: the gate reads this on every ack)
 //	bodies             annID → JSON {markdown, html}
 //	receipts           annID | userID → readAt µs | ackAt µs | department index (uint16)   18 bytes
