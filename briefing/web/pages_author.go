@@ -48,6 +48,27 @@ type announcementRow struct {
 	Bar        barView
 	Need       int
 	Unanswered int
+	// Deliveries sums up how a released announcement went out: failed
+	// channels show as "partially published", never silently.
+	Deliveries deliverySummary
+}
+
+// deliverySummary counts an announcement's deliveries by state.
+type deliverySummary struct{ Sent, Pending, Failed int }
+
+func summarize(ds []*briefing.Delivery) deliverySummary {
+	var d deliverySummary
+	for _, x := range ds {
+		switch x.State {
+		case briefing.DeliverySent:
+			d.Sent++
+		case briefing.DeliveryPending:
+			d.Pending++
+		case briefing.DeliveryFailed:
+			d.Failed++
+		}
+	}
+	return d
 }
 
 var stateTabs = []struct{ State, Label string }{
@@ -84,6 +105,14 @@ func (s *Server) announcementsPage(c *gin.Context) {
 			row.Need = ackNeeded(r.Threshold, r.Recipients)
 			row.Bar = newBar(r.ReadRatio, r.AckRatio, &r.Threshold,
 				percentDown(r.AckRatio)+" acknowledged, "+percentDown(r.ReadRatio)+" read; "+percentDown(r.Threshold)+" needed")
+			if a.State == briefing.StateReleased {
+				ds, err := s.st.Deliveries(a.ID)
+				if err != nil {
+					s.fail(c, err)
+					return
+				}
+				row.Deliveries = summarize(ds)
+			}
 			if row.Unanswered > 0 && a.State != briefing.StateWithdrawn {
 				unanswered = append(unanswered, row)
 			}

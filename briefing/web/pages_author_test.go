@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -339,4 +340,38 @@ func TestPageControlsHaveLabels(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPagePartiallyPublished: a released announcement whose delivery failed
+// on one channel says so in the list, with a link to the deliveries.
+func TestPagePartiallyPublished(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	var texts []briefing.ChannelText
+	for _, name := range []string{"Press", "Partners"} {
+		ch := &briefing.Channel{Name: name, Kind: briefing.KindSlack, Config: briefing.ChannelConfig{URL: "http://127.0.0.1:1/hook"}}
+		if err := a.st.CreateChannel(ch, "test"); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, briefing.ChannelText{ChannelID: ch.ID})
+	}
+	ann := a.published(o, "Half out", briefing.Policy{Threshold: 0.5}, texts, "Sales")
+	if _, err := a.st.Release(ann.ID, "test", "launch"); err != nil {
+		t.Fatal(err)
+	}
+	r := a.get(o.author, "/announcements")
+	pgContains(t, "list while delivering", r.Body, "Delivering to 2 channels")
+	ds, err := a.st.Deliveries(ann.ID)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("deliveries: %v, %v", ds, err)
+	}
+	if _, err := a.st.RecordAttempt(ds[0].ID, store.Attempt{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.RecordAttempt(ds[1].ID, store.Attempt{Err: errors.New("500 from partner"), GiveUp: true}); err != nil {
+		t.Fatal(err)
+	}
+	r = a.get(o.author, "/announcements")
+	pgContains(t, "list after one channel failed", r.Body,
+		"Partially published: 1 channel failed", `href="/announcements/`+ann.ID+`#deliveries"`)
 }
