@@ -54,7 +54,7 @@ type browserEnv struct {
 	st      *store.Store
 	url     string
 	browser context.Context
-	logs    *pgLogs
+	logs    *lockedBuffer
 
 	mu       sync.Mutex
 	requests []string // every URL any tab asked for
@@ -74,7 +74,7 @@ func newBrowserEnv(t *testing.T, seed func(st *store.Store)) *browserEnv {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
-	logs := &pgLogs{}
+	logs := &lockedBuffer{}
 	srv, err := New(Config{Store: st, BaseURL: base, Version: "browser-test",
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +26,7 @@ type pgApp struct {
 	st     *store.Store
 	ts     *httptest.Server
 	client *http.Client
-	logs   *pgLogs
+	logs   *lockedBuffer
 }
 
 type pgUser struct {
@@ -45,32 +43,13 @@ type pgResp struct {
 	Flash string
 }
 
-// pgLogs collects what the server logs at error level: a page test fails
-// on any 5xx.
-type pgLogs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *pgLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *pgLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 func newPgApp(t *testing.T) *pgApp {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "pages.db"))
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
-	logs := &pgLogs{}
+	logs := &lockedBuffer{}
 	srv, err := New(Config{Store: st, BaseURL: "http://news.example.test", Version: "test",
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
