@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -12,8 +11,6 @@ import (
 
 // SessionCookie is the name of the browser session cookie.
 const SessionCookie = "firsthand_session"
-
-var errPanic = errors.New("panic")
 
 const userKey = "user"
 

@@ -15,6 +15,7 @@ import (
 var (
 	errInvalidJSON = errors.New("invalid_json")
 	errTooLarge    = errors.New("too_large")
+	errPanic       = errors.New("panic")
 )
 
 // apiError is the body of every error answer of the contract.

@@ -12,10 +12,9 @@ import (
 // routes is the map of the application, grouped by who may call what.
 func (s *Server) routes(r *gin.Engine) {
 	const (
-		author   = briefing.RoleAuthor
-		manager  = briefing.RoleManager
-		admin    = briefing.RoleAdmin
-		employee = briefing.RoleEmployee
+		author  = briefing.RoleAuthor
+		manager = briefing.RoleManager
+		admin   = briefing.RoleAdmin
 	)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, briefing.NotFound("there is nothing at %s", c.Request.URL.Path)) })
 	r.NoMethod(func(c *gin.Context) {
@@ -73,6 +72,5 @@ func (s *Server) routes(r *gin.Engine) {
 	// The import takes a whole directory in one request.
 	r.POST("/api/v1/users/import", limitBody(MaxImportBody), s.authenticate, s.signedIn, s.requireAny(admin), s.importUsers)
 
-	_ = employee
 	s.pageRoutes(r)
 }
