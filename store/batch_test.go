@@ -144,14 +144,21 @@ func TestBatchFailingCallRunsAloneAndFailsAlone(t *testing.T) {
 	const n = 20
 	const failing = 7
 	errs := make([]error, n)
-	last := make([]int, n)
+	last := make([]*bolt.Tx, n)
 	runs := make([]int, n)
+	// The calls each transaction ran, keyed by the transaction itself: tx.ID()
+	// cannot tell them apart, as a rolled-back transaction's id is reused.
+	var mu sync.Mutex
+	ran := map[*bolt.Tx][]int{}
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
 			errs[i] = s.batch(func(tx *bolt.Tx) error {
 				runs[i]++
-				last[i] = tx.ID()
+				last[i] = tx
+				mu.Lock()
+				ran[tx] = append(ran[tx], i)
+				mu.Unlock()
 				if err := tx.Bucket(bTest).Put(fmt.Appendf(nil, "k%02d", i), nil); err != nil {
 					return err
 				}
@@ -177,9 +184,9 @@ func TestBatchFailingCallRunsAloneAndFailsAlone(t *testing.T) {
 		if err != nil {
 			t.Errorf("call %d got %v, want nil: another call's error", i, err)
 		}
-		if last[i] == last[failing] {
-			t.Errorf("call %d ran last in transaction %d with the failing call, want the failing call alone", i, last[i])
-		}
+	}
+	if got := ran[last[failing]]; len(got) != 1 {
+		t.Errorf("the failing call's last run shared its transaction with calls %v, want it alone", got)
 	}
 	if runs[failing] < 2 {
 		t.Errorf("the failing call ran %d times, want once in the batch and once alone", runs[failing])
