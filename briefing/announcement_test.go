@@ -1,7 +1,6 @@
 package briefing
 
 import (
-	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -163,18 +162,7 @@ func TestAnnouncementValidate(t *testing.T) {
 			a := valid()
 			tt.change(&a)
 			err := a.Validate(known)
-			if tt.wantField == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Fatalf("Validate() = %v, want ErrInvalid", err)
-			}
-			if got := ErrorField(err); got != tt.wantField {
-				t.Errorf("field = %q, want %q", got, tt.wantField)
-			}
+			wantValidation(t, err, tt.wantField)
 		})
 	}
 }

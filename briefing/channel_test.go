@@ -3,7 +3,6 @@ package briefing
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -45,18 +44,7 @@ func TestChannelValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.c
 			err := c.Validate()
-			if tt.wantField == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Fatalf("Validate() = %v, want ErrInvalid", err)
-			}
-			if got := ErrorField(err); got != tt.wantField {
-				t.Errorf("field = %q, want %q", got, tt.wantField)
-			}
+			wantValidation(t, err, tt.wantField)
 		})
 	}
 }

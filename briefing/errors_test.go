@@ -51,3 +51,21 @@ func TestErrorFieldAndMessage(t *testing.T) {
 		t.Errorf("ErrorMessage(plain) = %q, want %q", got, want)
 	}
 }
+
+// wantValidation checks a Validate result: nil when wantField is empty,
+// otherwise ErrInvalid naming wantField.
+func wantValidation(t *testing.T, err error, wantField string) {
+	t.Helper()
+	if wantField == "" {
+		if err != nil {
+			t.Fatalf("Validate() = %v, want nil", err)
+		}
+		return
+	}
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("Validate() = %v, want ErrInvalid", err)
+	}
+	if got := ErrorField(err); got != wantField {
+		t.Errorf("field = %q, want %q", got, wantField)
+	}
+}

@@ -1,7 +1,6 @@
 package briefing
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -112,18 +111,7 @@ func TestUserValidate(t *testing.T) {
 			u := valid()
 			tt.change(&u)
 			err := u.Validate()
-			if tt.wantField == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Fatalf("Validate() = %v, want ErrInvalid", err)
-			}
-			if got := ErrorField(err); got != tt.wantField {
-				t.Errorf("field = %q, want %q", got, tt.wantField)
-			}
+			wantValidation(t, err, tt.wantField)
 		})
 	}
 }

@@ -115,6 +115,18 @@ func (a *pgApp) send(u *pgUser, method, path string, body io.Reader, contentType
 	return r
 }
 
+// webhookChannel creates a webhook channel in the store; nothing listens
+// at its address, so only tests that never deliver may use it.
+func (a *pgApp) webhookChannel(name string) *briefing.Channel {
+	a.t.Helper()
+	ch := &briefing.Channel{Name: name, Kind: briefing.KindWebhook,
+		Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZg=="}}
+	if err := a.st.CreateChannel(ch, "test"); err != nil {
+		a.t.Fatal(err)
+	}
+	return ch
+}
+
 func (a *pgApp) get(u pgUser, path string) pgResp {
 	a.t.Helper()
 	return a.send(&u, http.MethodGet, path, nil, "", "")
@@ -289,11 +301,7 @@ var (
 func TestPageControlsHaveLabels(t *testing.T) {
 	a := newPgApp(t)
 	o := a.org()
-	ch := &briefing.Channel{Name: "Hook", Kind: briefing.KindWebhook,
-		Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZg=="}}
-	if err := a.st.CreateChannel(ch, "test"); err != nil {
-		t.Fatal(err)
-	}
+	ch := a.webhookChannel("Hook")
 	ann := a.published(o, "Labels", briefing.Policy{Threshold: 0.5}, []briefing.ChannelText{{ChannelID: ch.ID}}, "Sales")
 	if _, err := a.st.Ask(ann.ID, o.sales[0].ID, "A question?"); err != nil {
 		t.Fatal(err)

@@ -78,11 +78,7 @@ func TestPageDashboardShowsGatesBarsAndCurve(t *testing.T) {
 func TestPageDashboardFormsNeedReasonsAndKeepText(t *testing.T) {
 	a := newPgApp(t)
 	o := a.org()
-	ch := &briefing.Channel{Name: "Hook", Kind: briefing.KindWebhook,
-		Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZg=="}}
-	if err := a.st.CreateChannel(ch, "test"); err != nil {
-		t.Fatal(err)
-	}
+	ch := a.webhookChannel("Hook")
 	ann := a.published(o, "Reasons", briefing.Policy{Threshold: 1}, []briefing.ChannelText{{ChannelID: ch.ID}}, "Sales")
 	path := "/announcements/" + ann.ID
 
