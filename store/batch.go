@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -106,6 +107,13 @@ func (s *Store) commitBatch(calls []batchCall) {
 		for _, c := range calls {
 			c.err <- err
 		}
+		// The callers just woken wait in this goroutine's run queue. Left
+		// there, they would sit behind the next commit's work and then
+		// behind its fdatasync, which holds this P until the runtime's
+		// monitor takes it back. Yielding runs them now; their next
+		// requests join the next batch, which grows, so one fsync serves
+		// more of them (BenchmarkAckHTTP: ~10 → ~14 a commit, +10% acks/s).
+		runtime.Gosched()
 		return
 	}
 }

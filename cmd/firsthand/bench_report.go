@@ -29,6 +29,9 @@ type benchResult struct {
 	AckHealthzRatio   float64         `json:"ack_healthz_ratio"`
 	BurstRequestRate  float64         `json:"burst_request_rate_per_s"`
 	ReadinessP50Ms    float64         `json:"readiness_p50_ms"`
+	ReadinessServer   endpointStats   `json:"readiness_server"` // the same reads, timed inside the server
+	HealthzCPUMicros  float64         `json:"healthz_cpu_us_per_request"`
+	BurstCPUMicros    float64         `json:"burst_cpu_us_per_request"` // server and clients together
 	Release           releaseStats    `json:"release"`
 	Inbox             *quietStats     `json:"inbox,omitempty"`
 	ReadinessQuiet    *quietStats     `json:"readiness_quiet"`
@@ -129,8 +132,9 @@ func (r *benchResult) noteError(n int, msg string) {
 	}
 }
 
-func (r *benchResult) addBurst(b burstStats) {
+func (r *benchResult) addBurst(b burstStats, cpu time.Duration, readinessServer *samples) {
 	r.BurstSeconds = b.elapsed.Seconds()
+	r.ReadinessServer = statsOf("GET /api/v1/announcements/{id}/readiness", readinessServer, b.elapsed)
 	r.Endpoints = []endpointStats{
 		statsOf("GET /api/v1/briefings/{id}", b.briefing, b.elapsed),
 		statsOf("POST /api/v1/briefings/{id}/ack", b.ack, b.elapsed),
@@ -152,6 +156,15 @@ func (r *benchResult) addBurst(b burstStats) {
 		total += e.Requests
 	}
 	r.BurstRequestRate = float64(total) / b.elapsed.Seconds()
+	r.BurstCPUMicros = cpuPerRequest(cpu, total)
+}
+
+// cpuPerRequest is the CPU the process spent per request, in microseconds.
+func cpuPerRequest(cpu time.Duration, requests int) float64 {
+	if requests == 0 {
+		return 0
+	}
+	return round(float64(cpu.Microseconds()) / float64(requests))
 }
 
 // finish derives the per-receipt sizes and checks the targets.
@@ -175,6 +188,7 @@ func (r *benchResult) finish() {
 	add("durable acks / healthz rate", r.AckHealthzRatio, "ratio", ">= 0.60", r.AckHealthzRatio >= 0.6)
 	add("ack p99", ack.P99Ms, "ms", "< 50", ack.Requests > 0 && ack.P99Ms < 50)
 	add("readiness p50 during the burst", r.ReadinessP50Ms, "ms", "< 1", r.Endpoints[2].Requests > 0 && r.ReadinessP50Ms < 1)
+	add("... inside the server", r.ReadinessServer.P50Ms, "ms", "< 1", r.ReadinessServer.Requests > 0 && r.ReadinessServer.P50Ms < 1)
 	add(fmt.Sprintf("publish to %d", r.Publish.Recipients), r.Publish.Ms, "ms", "< 1000", r.Publish.Ms < 1000)
 	if r.Inbox != nil {
 		add(fmt.Sprintf("inbox with %d briefings, p50", r.Inbox.Briefings), r.Inbox.P50Ms, "ms", "< 10", r.Inbox.P50Ms < 10)
@@ -254,6 +268,7 @@ func (r *benchResult) writeTable(w io.Writer) {
 	for _, e := range r.Endpoints {
 		row(e, "burst")
 	}
+	row(r.ReadinessServer, "burst, inside the server")
 	if r.ReadinessQuiet != nil {
 		row(r.ReadinessQuiet.endpointStats, "quiet")
 	}
@@ -265,6 +280,8 @@ func (r *benchResult) writeTable(w io.Writer) {
 	fmt.Fprintf(w, "\nacknowledgements   %d answered 200, %d counted by the server, in %.2fs\n", r.Acks, r.Acknowledged, r.BurstSeconds)
 	fmt.Fprintf(w, "ack rate           %.0f/s; /healthz %.0f/s; ratio %.3f (all burst requests: %.0f/s)\n",
 		r.AckRate, r.Healthz.Rate, r.AckHealthzRatio, r.BurstRequestRate)
+	fmt.Fprintf(w, "CPU per request    %.0f µs in the burst, %.0f µs for /healthz (server and clients together, %d CPUs)\n",
+		r.BurstCPUMicros, r.HealthzCPUMicros, r.CPUs)
 	fmt.Fprintf(w, "publish            %d recipients in %.1f ms\n", r.Publish.Recipients, r.Publish.Ms)
 	rel := r.Release
 	switch {

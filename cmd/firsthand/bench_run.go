@@ -102,7 +102,8 @@ func (r *benchRun) run(ctx context.Context) (res *benchResult, err error) {
 		ln.Close()
 		return nil, err
 	}
-	httpSrv := newBenchHTTPServer(srv)
+	clock := &serverClock{next: srv}
+	httpSrv := newBenchHTTPServer(clock)
 	sched.Start()
 	go func() { _ = httpSrv.Serve(ln) }()
 	cl := newBenchClient(base, cfg.clients)
@@ -139,8 +140,10 @@ func (r *benchRun) run(ctx context.Context) (res *benchResult, err error) {
 	}
 
 	r.logf("hammering /healthz with %d clients for %s", cfg.clients, cfg.healthz)
+	cpu0 := cpuTime()
 	hz, hzElapsed := hammerHealthz(ctx, cl, cfg.clients, cfg.healthz)
 	res.Healthz = statsOf("GET /healthz", hz, hzElapsed)
+	res.HealthzCPUMicros = cpuPerRequest(cpuTime()-cpu0, len(hz.d))
 	if hz.errors > 0 {
 		res.noteError(hz.errors, hz.firstErr)
 	}
@@ -172,7 +175,11 @@ func (r *benchRun) run(ctx context.Context) (res *benchResult, err error) {
 	res.DB.AfterPublishBytes = st.Size()
 
 	r.logf("%d clients read and acknowledge, a manager watches readiness (cap %s)", cfg.clients, cfg.duration)
+	clock.on.Store(true)
+	cpu0 = cpuTime()
 	b := ackBurst(ctx, cl, org, annID, cfg.clients, cfg.read, cfg.duration, r.log)
+	burstCPU := cpuTime() - cpu0
+	clock.on.Store(false)
 	profiling = false
 	if err := stopProfile(); err != nil {
 		return nil, err
@@ -180,7 +187,7 @@ func (r *benchRun) run(ctx context.Context) (res *benchResult, err error) {
 	if err := writeHeapProfile(cfg.memprofile); err != nil {
 		return nil, err
 	}
-	res.addBurst(b)
+	res.addBurst(b, burstCPU, clock.samples())
 
 	if err := r.measureRelease(ctx, st, hook, annID, res); err != nil {
 		return nil, err
