@@ -4,7 +4,8 @@
 // order is id order; "|" is concatenation, not a byte):
 //
 //	meta               "schema" → uint64 schema version
-//	users              userID → JSON briefing.User (+ password hash)
+//	users              userID → 0x01 | flags | created_at | uvarint id | strings | roles | password hash
+//	                   (binary briefing.User, laid out in user_codec.go; JSON before schema 3)
 //	users_by_email     normalised e-mail → userID
 //	tokens             SHA-256(token) → userID           (tokens are never stored in clear)
 //	sessions           SHA-256(session) → userID | expiry unix seconds

@@ -2,9 +2,12 @@ package store
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"firsthand/briefing"
 )
 
 // Bucket names, drawn in doc.go.
@@ -50,6 +53,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	// even for a database with nothing to convert; the events already
 	// written as JSON are rewritten, so an old log shrinks too.
 	compactAckEvents,
+	// 3: users in their binary form (user_codec.go). Older builds read
+	// every user as JSON, so the version moves even with no users.
+	binaryUsers,
 }
 
 func compactAckEvents(tx *bolt.Tx) error {
@@ -80,6 +86,59 @@ func compactAckEvents(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// binaryUsers rewrites every user stored as JSON in the binary form. The
+// key, not the JSON's id, gives the record its id: the key is what the
+// e-mail index, tokens, sessions and receipts point at.
+func binaryUsers(tx *bolt.Tx) error {
+	b := tx.Bucket(bUsers)
+	b.FillPercent = 0.95 // every page is rewritten in this transaction anyway
+	type rewrite struct{ k, v []byte }
+	var todo []rewrite
+	err := b.ForEach(func(k, v []byte) error {
+		if len(v) == 0 || v[0] != '{' {
+			return nil
+		}
+		if len(k) != 8 {
+			return fmt.Errorf("user key %x is not an 8-byte id", k)
+		}
+		u, err := decodeLegacyUser(v)
+		if err != nil {
+			return fmt.Errorf("user %d: %w", bytesToU64(k), err)
+		}
+		u.ID = formatID(bytesToU64(k))
+		todo = append(todo, rewrite{clone(k), encodeUser(u)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Put after the scan: changing a bucket under a cursor invalidates it.
+	for _, r := range todo {
+		if err := b.Put(r.k, r.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// legacyUser is a user as schema 2 and before stored it: JSON, with the
+// password hash that briefing.User never marshals. Only binaryUsers reads
+// it; it goes when that migration does.
+type legacyUser struct {
+	briefing.User
+	PasswordHash []byte `json:"password_hash,omitempty"`
+}
+
+// decodeLegacyUser reads a JSON user record.
+func decodeLegacyUser(v []byte) (*briefing.User, error) {
+	var lu legacyUser
+	if err := json.Unmarshal(v, &lu); err != nil {
+		return nil, err
+	}
+	lu.User.PasswordHash = lu.PasswordHash
+	return &lu.User, nil
 }
 
 // SchemaVersion is the version this build writes.

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +87,15 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 			return nil
 		}))
 	},
+	// 3: every user is in the binary form and decodes.
+	func(t *testing.T, tx *bolt.Tx) {
+		mustNoErr(t, tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
+			if _, err := decodeUser(v); err != nil {
+				t.Errorf("user %d after migration 3: %v (%q)", bytesToU64(k), err, v)
+			}
+			return nil
+		}))
+	},
 }
 
 func TestMigrationCompactsAckEvents(t *testing.T) {
@@ -136,6 +146,63 @@ func TestMigrationCompactsAckEvents(t *testing.T) {
 		if want := old[len(old)-1-i]; e.Event != want {
 			t.Errorf("event %s after the migration = %+v, want %+v", e.ID, e.Event, want)
 		}
+	}
+}
+
+func TestMigrationBinaryUsers(t *testing.T) {
+	s, _ := openStore(t)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 123456789, time.UTC)
+	// What a build before migration 3 wrote: every user as JSON, the
+	// password hash beside the fields briefing.User marshals.
+	old := []briefing.User{
+		{ID: "1", Email: "ada@example.com", Name: "Ada", Department: "Engineering", Location: "London",
+			Roles: []briefing.Role{briefing.RoleAdmin, briefing.RoleAuthor}, Active: true, CreatedAt: at,
+			PasswordHash: []byte("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy")},
+		{ID: "2", Email: "gone@example.com", Name: "Gone", Department: "Sales",
+			Roles: []briefing.Role{briefing.RoleEmployee}, CreatedAt: at.Add(time.Second)},
+		{ID: "3", Email: "mgr@example.com", Name: "Mägör", Location: "Berlin",
+			Roles: []briefing.Role{briefing.RoleManager}, Active: true, CreatedAt: at.Add(time.Hour)},
+	}
+	mustNoErr(t, s.db.Update(func(tx *bolt.Tx) error {
+		users, byEmail := tx.Bucket(bUsers), tx.Bucket(bUsersByEmail)
+		for _, u := range old {
+			v, err := json.Marshal(legacyUser{User: u, PasswordHash: u.PasswordHash})
+			if err != nil {
+				return err
+			}
+			seq, _ := users.NextSequence()
+			if err := users.Put(u64(seq), v); err != nil {
+				return err
+			}
+			if err := byEmail.Put([]byte(u.Email), u64(seq)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(keySchema, u64(2))
+	}))
+
+	s = reopen(t, s)
+	if v, err := s.Schema(); err != nil || v != SchemaVersion() {
+		t.Fatalf("Schema() = %d, %v; want %d", v, err, SchemaVersion())
+	}
+	mustNoErr(t, s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
+			if len(v) == 0 || v[0] != userV1 {
+				t.Errorf("user %d is still stored as %q, want the binary form", bytesToU64(k), v)
+			}
+			return nil
+		})
+	}))
+	for _, want := range old {
+		got, err := s.UserByEmail(want.Email)
+		if err != nil || !reflect.DeepEqual(*got, want) {
+			t.Errorf("after the migration:\n got %+v, %v\nwant %+v", got, err, want)
+		}
+	}
+	listed, _, err := s.Users(UserFilter{})
+	mustNoErr(t, err)
+	if len(listed) != len(old) {
+		t.Errorf("Users() lists %d users after the migration, want %d", len(listed), len(old))
 	}
 }
 

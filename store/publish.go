@@ -2,8 +2,8 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -75,30 +75,18 @@ func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
 	return a, err
 }
 
-// audienceFields are the parts of a stored user that Audience.Matches
-// reads. Publishing to 100,000 people decodes every user record, and the
-// load tool's profile showed that decode as most of the publish
-// (docs/performance.md); leaving out the rest of the record (the name, the
-// creation time, the password hash) decodes it 1.4 to 2.5 times faster
-// (measured on the shared 2-core machines). If Matches ever looks at
-// another field of the user, add it here.
-type audienceFields struct {
-	Email      string          `json:"email"`
-	Department string          `json:"department"`
-	Location   string          `json:"location"`
-	Roles      []briefing.Role `json:"roles"`
-	Active     bool            `json:"active"`
-}
-
 // parallelAudience is the directory size from which the records are
 // decoded on every CPU rather than one.
 const parallelAudience = 4096
 
-// resolveAudience scans the directory once, in id order. A large directory
-// is decoded by one goroutine per CPU (the publish holds the write lock, so
-// every acknowledgement waits for it): the cursor walks in this goroutine,
-// the workers only read values, which point into pages that nobody changes
-// while this transaction is open, and finish before it goes on.
+// resolveAudience scans the directory once, in id order, decoding only the
+// parts of each user that Audience.Matches reads (decodeAudienceUser: if
+// Matches ever looks at another field of the user, decode it there). A
+// large directory is decoded by one goroutine per CPU (the publish holds
+// the write lock, so every acknowledgement waits for it): the cursor walks
+// in this goroutine, the workers only read values, which point into pages
+// that nobody changes while this transaction is open, and finish before it
+// goes on.
 func resolveAudience(tx *bolt.Tx, aud *briefing.Audience) ([]recipient, error) {
 	var keys, vals [][]byte
 	c := tx.Bucket(bUsers).Cursor()
@@ -117,14 +105,14 @@ func resolveAudience(tx *bolt.Tx, aud *briefing.Audience) ([]recipient, error) {
 	for w := range workers {
 		lo, hi := min(w*chunk, len(vals)), min((w+1)*chunk, len(vals))
 		wg.Go(func() {
+			// Matches keeps nothing of u, so one User serves the chunk.
+			var u briefing.User
 			for i := lo; i < hi; i++ {
-				var f audienceFields
-				if err := json.Unmarshal(vals[i], &f); err != nil {
-					errs[w] = err
+				if err := decodeAudienceUser(vals[i], &u); err != nil {
+					errs[w] = fmt.Errorf("user %d: %w", bytesToU64(keys[i]), err)
 					return
 				}
-				u := briefing.User{Email: f.Email, Department: f.Department, Location: f.Location, Roles: f.Roles, Active: f.Active}
-				match[i], depts[i] = aud.Matches(&u), f.Department
+				match[i], depts[i] = aud.Matches(&u), u.Department
 			}
 		})
 	}

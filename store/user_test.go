@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"firsthand/briefing"
 )
 
@@ -255,4 +257,21 @@ func BenchmarkImportUsers100k(b *testing.B) {
 			b.Fatalf("ImportUsers: created %d, %v", res.Created, err)
 		}
 	}
+}
+
+// BenchmarkUserByKey looks up the caller of a request, as authentication
+// does on every one.
+func BenchmarkUserByKey(b *testing.B) {
+	s, _ := openStore(b)
+	u := mkUser(b, s, "caller@example.com", "Sales", briefing.RoleAuthor)
+	key := u64(mustID(u.ID))
+	b.ReportAllocs()
+	mustNoErr(b, s.db.View(func(tx *bolt.Tx) error {
+		for b.Loop() {
+			if _, err := userByKey(tx, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return nil
+	}))
 }
