@@ -127,6 +127,7 @@ func hammerHealthz(ctx context.Context, c *benchClient, clients int, d time.Dura
 // burstStats is what the clients saw during the acknowledgement burst.
 type burstStats struct {
 	briefing, ack, readiness *samples
+	dashboard                *samples // the readiness as a manager's open dashboard polls it
 	elapsed                  time.Duration
 	acked                    int
 }
@@ -134,6 +135,9 @@ type burstStats struct {
 // readinessEvery: one cycle in ten starts with the manager looking at the
 // readiness, about 5% of the burst's requests.
 const readinessEvery = 10
+
+// dashboardEvery is how often the manager's open dashboard polls during the burst.
+const dashboardEvery = 20 * time.Millisecond
 
 // ackBurst is the launch morning: each client takes the next employee (in
 // shuffled order), reads the briefing as them (unless read is false) and
@@ -202,8 +206,28 @@ func ackBurst(ctx context.Context, c *benchClient, org *benchOrg, annID string, 
 			}
 		})
 	}
+	// A manager's dashboard polls the readiness on its own clock, as the
+	// page's script does, whatever the employees are doing.
+	dashboard := &samples{}
+	burstDone := make(chan struct{})
+	var dashWG sync.WaitGroup
+	dashWG.Go(func() {
+		t := time.NewTicker(dashboardEvery)
+		defer t.Stop()
+		for {
+			// The page loads as the burst starts, then polls.
+			dashboard.add(c.call(ctx, http.MethodGet, readinessPath, org.managerToken, nil, nil))
+			select {
+			case <-burstDone:
+				return
+			case <-t.C:
+			}
+		}
+	})
 	wg.Wait()
 	elapsed := time.Since(start)
+	close(burstDone)
+	dashWG.Wait()
 	close(tickDone)
 	tickWG.Wait()
 	_ = bar.Set(int(acked.Load()))
@@ -217,5 +241,5 @@ func ackBurst(ctx context.Context, c *benchClient, org *benchOrg, annID string, 
 		}
 		return merge(ps)
 	}
-	return burstStats{briefing: col(0), ack: col(1), readiness: col(2), elapsed: elapsed, acked: int(acked.Load())}
+	return burstStats{briefing: col(0), ack: col(1), readiness: col(2), dashboard: dashboard, elapsed: elapsed, acked: int(acked.Load())}
 }

@@ -29,7 +29,8 @@ type benchResult struct {
 	AckHealthzRatio   float64         `json:"ack_healthz_ratio"`
 	BurstRequestRate  float64         `json:"burst_request_rate_per_s"`
 	ReadinessP50Ms    float64         `json:"readiness_p50_ms"`
-	ReadinessServer   endpointStats   `json:"readiness_server"` // the same reads, timed inside the server
+	ReadinessServer   endpointStats   `json:"readiness_server"`    // the same reads, timed inside the server
+	Dashboard         endpointStats   `json:"readiness_dashboard"` // a dashboard polling on its own clock
 	HealthzCPUMicros  float64         `json:"healthz_cpu_us_per_request"`
 	BurstCPUMicros    float64         `json:"burst_cpu_us_per_request"` // server and clients together
 	Release           releaseStats    `json:"release"`
@@ -135,6 +136,10 @@ func (r *benchResult) noteError(n int, msg string) {
 func (r *benchResult) addBurst(b burstStats, cpu time.Duration, readinessServer *samples) {
 	r.BurstSeconds = b.elapsed.Seconds()
 	r.ReadinessServer = statsOf("GET /api/v1/announcements/{id}/readiness", readinessServer, b.elapsed)
+	r.Dashboard = statsOf("GET /api/v1/announcements/{id}/readiness", b.dashboard, b.elapsed)
+	if b.dashboard.errors > 0 {
+		r.noteError(b.dashboard.errors, b.dashboard.firstErr)
+	}
 	r.Endpoints = []endpointStats{
 		statsOf("GET /api/v1/briefings/{id}", b.briefing, b.elapsed),
 		statsOf("POST /api/v1/briefings/{id}/ack", b.ack, b.elapsed),
@@ -269,6 +274,7 @@ func (r *benchResult) writeTable(w io.Writer) {
 		row(e, "burst")
 	}
 	row(r.ReadinessServer, "burst, inside the server")
+	row(r.Dashboard, fmt.Sprintf("burst, a dashboard every %s", dashboardEvery))
 	if r.ReadinessQuiet != nil {
 		row(r.ReadinessQuiet.endpointStats, "quiet")
 	}
