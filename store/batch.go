@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -35,6 +37,24 @@ type committer struct {
 	mu      sync.Mutex
 	queue   []batchCall
 	running bool // a goroutine is committing the queue
+
+	// What the writer has done, for /metrics and the load tool.
+	commits, calls atomic.Uint64
+	busy           atomic.Int64 // nanoseconds inside the write transactions
+}
+
+// CommitStats is what the group commit has done since the store opened.
+type CommitStats struct {
+	Commits uint64        // write transactions the group commit ran; a batch retried without a failing call counts twice
+	Calls   uint64        // acknowledgements and first reads its committed transactions carried
+	Busy    time.Duration // time the writer spent in them, page writes and fsyncs included
+}
+
+// CommitStats reports the group commit's work: calls per commit is how many
+// writers each fsync served, and busy against the wall clock is how much of
+// the time the single writer was the limit.
+func (s *Store) CommitStats() CommitStats {
+	return CommitStats{Commits: s.commit.commits.Load(), Calls: s.commit.calls.Load(), Busy: time.Duration(s.commit.busy.Load())}
 }
 
 type batchCall struct {
@@ -90,6 +110,7 @@ func (s *Store) commitQueue() {
 func (s *Store) commitBatch(calls []batchCall) {
 	for len(calls) > 0 {
 		failed := -1
+		start := time.Now()
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			for i, c := range calls {
 				if err := callSafely(c.fn, tx); err != nil {
@@ -99,11 +120,14 @@ func (s *Store) commitBatch(calls []batchCall) {
 			}
 			return nil
 		})
+		s.commit.busy.Add(int64(time.Since(start)))
+		s.commit.commits.Add(1)
 		if failed >= 0 {
 			calls[failed].err <- errTrySolo
 			calls = slices.Delete(calls, failed, failed+1)
 			continue
 		}
+		s.commit.calls.Add(uint64(len(calls)))
 		for _, c := range calls {
 			c.err <- err
 		}

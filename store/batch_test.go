@@ -96,6 +96,10 @@ func TestBatchCommitsConcurrentCallersTogether(t *testing.T) {
 	if len(txs) != 1 {
 		t.Errorf("%d callers queued behind one commit were committed in %d transactions (%v), want 1", n, len(txs), txs)
 	}
+	// The holder's commit and the queue's: what /metrics and the load tool report.
+	if st := s.CommitStats(); st.Commits != 2 || st.Calls != n+1 || st.Busy <= 0 {
+		t.Errorf("CommitStats = %+v, want 2 commits carrying %d calls and some busy time", st, n+1)
+	}
 	mustNoErr(t, s.db.View(func(tx *bolt.Tx) error {
 		if got := tx.Bucket(bTest).Stats().KeyN; got != n+1 {
 			t.Errorf("%d keys after the batch, want %d", got, n+1)

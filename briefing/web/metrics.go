@@ -39,7 +39,19 @@ func newMetrics(st *store.Store) *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "firsthand_database_bytes", Help: "Size of the database file.",
-		}, func() float64 { return float64(st.Size()) }))
+		}, func() float64 { return float64(st.Size()) }),
+		// The group commit on a launch morning: calls per commit is how many
+		// writers one fsync served; busy seconds per second near 1 means the
+		// single writer is the limit (docs/performance.md).
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "firsthand_group_commits_total", Help: "Write transactions of the group commit (acknowledgements and first reads).",
+		}, func() float64 { return float64(st.CommitStats().Commits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "firsthand_group_commit_calls_total", Help: "Acknowledgements and first reads carried by the group commit's transactions.",
+		}, func() float64 { return float64(st.CommitStats().Calls) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "firsthand_group_commit_busy_seconds_total", Help: "Time the group commit's writer spent in its transactions, fsyncs included.",
+		}, func() float64 { return st.CommitStats().Busy.Seconds() }))
 	return m
 }
 

@@ -151,6 +151,9 @@ func TestHealthAndMetrics(t *testing.T) {
 		"# TYPE firsthand_http_requests_total counter",
 		`firsthand_http_requests_total{code="200",route="/healthz"} 1`,
 		"firsthand_database_bytes",
+		"# TYPE firsthand_group_commits_total counter",
+		"# TYPE firsthand_group_commit_calls_total counter",
+		"# TYPE firsthand_group_commit_busy_seconds_total counter",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("GET /metrics: missing %q", want)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"firsthand/store"
 )
 
 // benchResult is everything a run measured; --json prints it as is.
@@ -31,6 +33,7 @@ type benchResult struct {
 	ReadinessP50Ms    float64         `json:"readiness_p50_ms"`
 	ReadinessServer   endpointStats   `json:"readiness_server"`    // the same reads, timed inside the server
 	Dashboard         endpointStats   `json:"readiness_dashboard"` // a dashboard polling on its own clock
+	GroupCommit       groupCommit     `json:"group_commit"`        // during the burst
 	HealthzCPUMicros  float64         `json:"healthz_cpu_us_per_request"`
 	BurstCPUMicros    float64         `json:"burst_cpu_us_per_request"` // server and clients together
 	Release           releaseStats    `json:"release"`
@@ -164,6 +167,24 @@ func (r *benchResult) addBurst(b burstStats, cpu time.Duration, readinessServer 
 	r.BurstCPUMicros = cpuPerRequest(cpu, total)
 }
 
+// groupCommit is what the store's single writer did during the burst.
+type groupCommit struct {
+	Commits        uint64  `json:"commits"`
+	CallsPerCommit float64 `json:"calls_per_commit"` // writers served by one fsync
+	BusyShare      float64 `json:"busy_share"`       // of the burst's wall time, in the writer's transactions
+}
+
+func groupCommitOf(before, after store.CommitStats, elapsed time.Duration) groupCommit {
+	g := groupCommit{Commits: after.Commits - before.Commits}
+	if g.Commits > 0 {
+		g.CallsPerCommit = round(float64(after.Calls-before.Calls) / float64(g.Commits))
+	}
+	if elapsed > 0 {
+		g.BusyShare = round(float64(after.Busy-before.Busy) / float64(elapsed))
+	}
+	return g
+}
+
 // cpuPerRequest is the CPU the process spent per request, in microseconds.
 func cpuPerRequest(cpu time.Duration, requests int) float64 {
 	if requests == 0 {
@@ -288,6 +309,8 @@ func (r *benchResult) writeTable(w io.Writer) {
 		r.AckRate, r.Healthz.Rate, r.AckHealthzRatio, r.BurstRequestRate)
 	fmt.Fprintf(w, "CPU per request    %.0f µs in the burst, %.0f µs for /healthz (server and clients together, %d CPUs)\n",
 		r.BurstCPUMicros, r.HealthzCPUMicros, r.CPUs)
+	fmt.Fprintf(w, "group commit       %d commits, %.1f writes each, the writer busy %.0f%% of the burst\n",
+		r.GroupCommit.Commits, r.GroupCommit.CallsPerCommit, 100*r.GroupCommit.BusyShare)
 	fmt.Fprintf(w, "publish            %d recipients in %.1f ms\n", r.Publish.Recipients, r.Publish.Ms)
 	rel := r.Release
 	switch {

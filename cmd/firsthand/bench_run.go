@@ -177,8 +177,10 @@ func (r *benchRun) run(ctx context.Context) (res *benchResult, err error) {
 	r.logf("%d clients read and acknowledge, a manager watches readiness (cap %s)", cfg.clients, cfg.duration)
 	clock.on.Store(true)
 	cpu0 = cpuTime()
+	commits0 := st.CommitStats()
 	b := ackBurst(ctx, cl, org, annID, cfg.clients, cfg.read, cfg.duration, r.log)
 	burstCPU := cpuTime() - cpu0
+	res.GroupCommit = groupCommitOf(commits0, st.CommitStats(), b.elapsed)
 	clock.on.Store(false)
 	profiling = false
 	if err := stopProfile(); err != nil {

@@ -32,7 +32,7 @@ func TestBenchJSON(t *testing.T) {
 	}
 	for _, f := range []string{"config", "cpus", "healthz", "publish", "burst_seconds", "endpoints", "acks", "acknowledged",
 		"ack_rate_per_s", "ack_healthz_ratio", "readiness_p50_ms", "readiness_server", "readiness_dashboard", "readiness_quiet",
-		"healthz_cpu_us_per_request", "burst_cpu_us_per_request", "release", "inbox", "peak_rss_bytes",
+		"healthz_cpu_us_per_request", "burst_cpu_us_per_request", "group_commit", "release", "inbox", "peak_rss_bytes",
 		"db", "errors", "targets"} {
 		if _, ok := fields[f]; !ok {
 			t.Errorf("the JSON has no %q", f)
@@ -94,6 +94,10 @@ func TestBenchJSON(t *testing.T) {
 	if rs, rc, rd := got.ReadinessServer, got.Endpoints[2], got.Dashboard; rd.Requests == 0 || rs.Requests != rc.Requests+rd.Requests {
 		t.Errorf("readiness inside the server = %+v, at the clients = %+v, dashboard = %+v; want the clients' and the dashboard's reads", rs, rc, rd)
 	}
+	// Every read receipt and acknowledgement went through the group commit.
+	if g := got.GroupCommit; g.Commits == 0 || g.CallsPerCommit*float64(g.Commits) < 2*users-0.5 || g.BusyShare <= 0 || g.BusyShare > 1 {
+		t.Errorf("group commit = %+v, want commits carrying at least the %d reads and acknowledgements, busy a share of the burst", g, 2*users)
+	}
 	if got.HealthzCPUMicros <= 0 || got.BurstCPUMicros <= 0 {
 		t.Errorf("CPU per request: healthz %v µs, burst %v µs; want both > 0", got.HealthzCPUMicros, got.BurstCPUMicros)
 	}
@@ -123,7 +127,7 @@ func TestBenchTable(t *testing.T) {
 		t.Fatalf("bench: %v\nstderr:\n%s", err, stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"GET /healthz", "POST /api/v1/briefings/{id}/ack", "40 answered 200, 40 counted by the server", "peak RSS", "bytes per receipt", "CPU per request", "inside the server", "a dashboard every", "target"} {
+	for _, want := range []string{"GET /healthz", "POST /api/v1/briefings/{id}/ack", "40 answered 200, 40 counted by the server", "peak RSS", "bytes per receipt", "CPU per request", "group commit", "inside the server", "a dashboard every", "target"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the table has no %q:\n%s", want, out)
 		}
