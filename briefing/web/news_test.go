@@ -200,5 +200,15 @@ func TestContentSecurityPolicy(t *testing.T) {
 		if d := directives["default-src"]; d != "'self'" {
 			t.Errorf("GET %s: got default-src %q, want 'self'", r.path, d)
 		}
+		// The values are shared by every response: each must arrive once,
+		// as it was built.
+		for name, want := range map[string]string{
+			"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+			"Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
+		} {
+			if got := res.Header.Values(name); len(got) != 1 || got[0] != want {
+				t.Errorf("GET %s: got %s %q, want once %q", r.path, name, got, want)
+			}
+		}
 	}
 }
