@@ -125,7 +125,7 @@ func binaryUsers(tx *bolt.Tx) error {
 
 // legacyUser is a user as schema 2 and before stored it: JSON, with the
 // password hash that briefing.User never marshals. Only binaryUsers reads
-// it; it goes when that migration does.
+// it.
 type legacyUser struct {
 	briefing.User
 	PasswordHash []byte `json:"password_hash,omitempty"`

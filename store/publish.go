@@ -109,7 +109,7 @@ func resolveAudience(tx *bolt.Tx, aud *briefing.Audience) ([]recipient, error) {
 			var u briefing.User
 			for i := lo; i < hi; i++ {
 				if err := decodeAudienceUser(vals[i], &u); err != nil {
-					errs[w] = fmt.Errorf("user %d: %w", bytesToU64(keys[i]), err)
+					errs[w] = fmt.Errorf("user %x: %w", keys[i], err)
 					return
 				}
 				match[i], depts[i] = aud.Matches(&u), u.Department

@@ -20,7 +20,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -93,13 +92,6 @@ func hammer(b *testing.B, client *http.Client, n int, request func(i int) *http.
 		b.Fatalf("%d of %d requests failed", f, n)
 	}
 	return load{rate: float64(n) / elapsed.Seconds(), lat: lat, cpuPerReq: cpu / time.Duration(n)}
-}
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // report puts the write phase beside the /healthz ceiling of the same run.

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -40,14 +39,4 @@ func (s *serverClock) samples() *samples {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return &samples{d: append([]time.Duration(nil), s.readiness...)}
-}
-
-// cpuTime is the CPU time the process has used, user and system: server
-// and clients together, as they share the machine.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

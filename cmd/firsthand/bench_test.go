@@ -98,7 +98,7 @@ func TestBenchJSON(t *testing.T) {
 	if g := got.GroupCommit; g.Commits == 0 || g.CallsPerCommit*float64(g.Commits) < 2*users-0.5 || g.BusyShare <= 0 || g.BusyShare > 1 {
 		t.Errorf("group commit = %+v, want commits carrying at least the %d reads and acknowledgements, busy a share of the burst", g, 2*users)
 	}
-	if got.HealthzCPUMicros <= 0 || got.BurstCPUMicros <= 0 {
+	if cpuTime() > 0 && (got.HealthzCPUMicros <= 0 || got.BurstCPUMicros <= 0) { // where the platform reports CPU time
 		t.Errorf("CPU per request: healthz %v µs, burst %v µs; want both > 0", got.HealthzCPUMicros, got.BurstCPUMicros)
 	}
 	if len(got.Targets) < 10 {
