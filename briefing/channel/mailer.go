@@ -80,26 +80,10 @@ func NewMailer(smtpURL, from string) (*Mailer, error) {
 
 // Send delivers mail in one SMTP session, giving up after SendTimeout.
 func (m *Mailer) Send(ctx context.Context, ml Mail) error {
-	if len(ml.To) == 0 {
-		return errors.New("mail has no recipients")
+	msg, err := m.message(ml)
+	if err != nil {
+		return err
 	}
-	msg := gomail.NewMsg()
-	if err := msg.From(m.from); err != nil {
-		return fmt.Errorf("sender: %w", err)
-	}
-	if err := msg.To(ml.To...); err != nil {
-		return fmt.Errorf("recipients: %w", err)
-	}
-	// Line breaks in a subject would start new headers.
-	msg.Subject(strings.Join(strings.Fields(ml.Subject), " "))
-	if id := strings.Trim(ml.MessageID, "<>"); id != "" {
-		msg.SetMessageIDWithValue(id)
-	} else {
-		msg.SetMessageID()
-	}
-	msg.SetDate()
-	msg.SetBodyString(gomail.TypeTextPlain, ml.Text)
-
 	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
 	defer cancel()
 	// go-mail watches ctx only while dialling; after that each SMTP command
@@ -111,10 +95,98 @@ func (m *Mailer) Send(ctx context.Context, ml Mail) error {
 		return fmt.Errorf("SMTP client: %w", err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("SMTP %s: %w", net.JoinHostPort(m.host, strconv.Itoa(m.port)), err)
+		return fmt.Errorf("SMTP %s: %w", m.addr(), err)
 	}
 	return nil
 }
+
+// ErrRefused marks a mail the server refused for good, with a permanent
+// (5xx) answer to its recipient or its content: sending it again cannot
+// help, and it must not hold up the mails behind it.
+var ErrRefused = errors.New("refused for good")
+
+// SendAll delivers mails one after the other over one SMTP session: a
+// notification to thousands of people pays for the connection, TLS and
+// login once, not once a person. It stops at the first mail the server
+// does not accept, or when ctx ends, and returns how many it delivered
+// before that. An error wrapping ErrRefused is about that one mail; any
+// other is about the server or the connection. Each SMTP command gets
+// SendTimeout, so a silent server cannot hold it for long.
+func (m *Mailer) SendAll(ctx context.Context, mails []Mail) (sent int, err error) {
+	if len(mails) == 0 {
+		return 0, nil
+	}
+	c, err := gomail.NewClient(m.host, m.options(SendTimeout)...)
+	if err != nil {
+		return 0, fmt.Errorf("SMTP client: %w", err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	session, err := c.DialToSMTPClientWithContext(dctx)
+	cancel()
+	if err != nil {
+		return 0, fmt.Errorf("SMTP %s: dial: %w", m.addr(), err)
+	}
+	defer func() {
+		// Every accepted mail is delivered whatever QUIT answers.
+		_ = c.CloseWithSMTPClient(session)
+	}()
+	for i, ml := range mails {
+		if err := ctx.Err(); err != nil {
+			return i, err
+		}
+		msg, err := m.message(ml)
+		if err == nil {
+			err = c.SendWithSMTPClient(session, msg)
+		}
+		if err != nil {
+			if refusedForGood(err) {
+				err = fmt.Errorf("%w: %w", ErrRefused, err)
+			}
+			return i, fmt.Errorf("SMTP %s: %w", m.addr(), err)
+		}
+	}
+	return len(mails), nil
+}
+
+// refusedForGood: a bad address or a message the server will never take,
+// as opposed to a busy server or a broken connection.
+func refusedForGood(err error) bool {
+	var se *gomail.SendError
+	if !errors.As(err, &se) || se.IsTemp() {
+		return false
+	}
+	switch se.Reason {
+	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrGetRcpts:
+		return true
+	}
+	return false
+}
+
+// message builds the go-mail message of ml.
+func (m *Mailer) message(ml Mail) (*gomail.Msg, error) {
+	if len(ml.To) == 0 {
+		return nil, errors.New("mail has no recipients")
+	}
+	msg := gomail.NewMsg()
+	if err := msg.From(m.from); err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	if err := msg.To(ml.To...); err != nil {
+		return nil, fmt.Errorf("%w: recipients: %w", ErrRefused, err)
+	}
+	// Line breaks in a subject would start new headers.
+	msg.Subject(strings.Join(strings.Fields(ml.Subject), " "))
+	if id := strings.Trim(ml.MessageID, "<>"); id != "" {
+		msg.SetMessageIDWithValue(id)
+	} else {
+		msg.SetMessageID()
+	}
+	msg.SetDate()
+	msg.SetBodyString(gomail.TypeTextPlain, ml.Text)
+	return msg, nil
+}
+
+func (m *Mailer) addr() string { return net.JoinHostPort(m.host, strconv.Itoa(m.port)) }
 
 func (m *Mailer) options(timeout time.Duration) []gomail.Option {
 	opts := []gomail.Option{gomail.WithPort(m.port), gomail.WithTimeout(timeout)}

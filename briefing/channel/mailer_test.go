@@ -31,8 +31,9 @@ type smtpBackend struct {
 	user, pass string // when set, AUTH PLAIN with these is required
 	refuseRcpt string // this recipient is refused at RCPT TO
 
-	mu   sync.Mutex
-	msgs []smtpMessage
+	mu    sync.Mutex
+	msgs  []smtpMessage
+	conns map[*smtp.Conn]bool // connections seen (STARTTLS starts a new session on the same one)
 }
 
 // smtpMessage is one accepted message.
@@ -45,6 +46,12 @@ type smtpMessage struct {
 }
 
 func (be *smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	if be.conns == nil {
+		be.conns = map[*smtp.Conn]bool{}
+	}
+	be.conns[c] = true
 	return &smtpSession{be: be, conn: c}, nil
 }
 
@@ -339,6 +346,58 @@ func TestMailerRefused(t *testing.T) {
 	}
 	if err := m.Send(t.Context(), Mail{Subject: "s", Text: "t"}); err == nil {
 		t.Error("Send without recipients = nil, want an error")
+	}
+}
+
+// TestMailerSendAll: many mails over one connection (STARTTLS and login
+// once), each with its own envelope and Message-ID; it stops at a mail the
+// server refuses for good and says so.
+func TestMailerSendAll(t *testing.T) {
+	serverCfg, clientCfg := testTLS(t)
+	be := &smtpBackend{user: "u", pass: "p", refuseRcpt: "gone@example.com"}
+	addr := startSMTP(t, be, serverCfg, false)
+	m, err := NewMailer("smtp://u:p@"+addr, "news@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.tlsConfig = clientCfg
+	mail := func(to string) Mail {
+		return Mail{To: []string{to}, Subject: "s", Text: "t", MessageID: "<" + to + ">"}
+	}
+	sent, err := m.SendAll(t.Context(), []Mail{mail("a@example.com"), mail("b@example.com"), mail("c@example.com")})
+	if sent != 3 || err != nil {
+		t.Fatalf("SendAll of 3 = %d, %v; want 3, nil", sent, err)
+	}
+	msgs := be.messages()
+	for i, to := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		if i >= len(msgs) || strings.Join(msgs[i].to, ",") != to || !msgs[i].tls || msgs[i].authUser != "u" {
+			t.Fatalf("message %d = %+v, want one to %s over TLS as u", i, msgs, to)
+		}
+		if h, _ := parseMail(t, msgs[i].data); h.Get("Message-Id") != "<"+to+">" {
+			t.Errorf("message to %s has Message-ID %q", to, h.Get("Message-Id"))
+		}
+	}
+	be.mu.Lock()
+	conns := len(be.conns)
+	be.mu.Unlock()
+	if conns != 1 {
+		t.Errorf("3 mails took %d connections, want 1", conns)
+	}
+
+	for _, tt := range []struct {
+		name string
+		bad  Mail
+	}{
+		{"refused mailbox", mail("gone@example.com")},
+		{"malformed address", mail("not an address")},
+	} {
+		sent, err := m.SendAll(t.Context(), []Mail{mail("d@example.com"), tt.bad, mail("e@example.com")})
+		if sent != 1 || !errors.Is(err, ErrRefused) {
+			t.Errorf("%s: SendAll = %d, %v; want 1 sent and ErrRefused", tt.name, sent, err)
+		}
+	}
+	if sent, err := m.SendAll(t.Context(), nil); sent != 0 || err != nil {
+		t.Errorf("SendAll of nothing = %d, %v; want 0, nil", sent, err)
 	}
 }
 

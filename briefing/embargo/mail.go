@@ -12,8 +12,10 @@ import (
 	"firsthand/store"
 )
 
-// mailChunk is how many recipients are read from the store at once: a
-// company-wide briefing has thousands, and a read transaction stays short.
+// mailChunk is how many recipients are read from the store at once (a
+// read transaction stays short), mailed over one SMTP session (relays often
+// take about a hundred mails a connection), and recorded as done in one
+// write: at most this many are resent after a crash.
 const mailChunk = 100
 
 // mailTimeout bounds one mail: a hanging SMTP server defers the job rather
@@ -77,10 +79,14 @@ func (s *Scheduler) mailDue(ctx context.Context) time.Duration {
 	return wait
 }
 
-// mailJob sends one job's mails, a chunk of recipients at a time, and
-// records progress after every mail: a failure or a restart resumes with
-// the first person not yet mailed, so nobody gets one twice. It returns
-// the delay if it deferred the job, else zero.
+// mailJob sends one job's mails, a chunk of recipients at a time over one
+// SMTP session, and records progress after every chunk: a failure or a
+// restart resumes with the first person not yet mailed. A crash in the
+// middle of a chunk resends at most that chunk, each mail with the
+// Message-ID it had (mailTo), so a mail client can tell the duplicate; a
+// progress write per mail cost an fsync each and made a company-wide
+// briefing crawl (BenchmarkBriefingMail). It returns the delay if it
+// deferred the job, else zero.
 func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time.Duration) {
 	n, err := s.notice(j)
 	if err != nil {
@@ -92,45 +98,61 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 		s.log.Error("preparing a mail job failed", "job", j.ID, "err", err)
 		return 0
 	}
-	for {
+	for ctx.Err() == nil {
 		rs, err := s.st.NextMailRecipients(j.ID, mailChunk)
 		if err != nil {
 			s.log.Error("reading mail recipients failed", "job", j.ID, "err", err)
 			return 0
 		}
-		for i, r := range rs {
-			if ctx.Err() != nil {
-				return 0 // shutdown: the job resumes here after a restart
-			}
-			last := len(rs) < mailChunk && i == len(rs)-1
-			if r.Email == "" {
-				s.advance(j.ID, r.UserID, last)
-				continue
-			}
-			sctx, cancel := context.WithTimeout(s.sendCtx, mailTimeout)
-			err := s.opts.Mailer.Send(sctx, n.mailTo(j.ID, r))
-			cancel()
-			if err != nil {
-				if s.sendCtx.Err() != nil {
-					return 0 // cut short by shutdown: not the server's fault
-				}
-				delay := s.opts.MailBackoff(j.Attempts + 1)
-				s.log.Warn("sending mail failed, will retry", "job", j.ID, "kind", j.Kind,
-					"attempts", j.Attempts+1, "retry_in", delay, "err", err)
-				if err := s.st.DeferMailJob(j.ID, err, delay); err != nil {
-					s.log.Error("deferring a mail job failed", "job", j.ID, "err", err)
-				}
-				return delay // the next job may fare better
-			}
-			s.advance(j.ID, r.UserID, last)
-		}
-		if len(rs) < mailChunk {
-			if len(rs) == 0 {
-				s.advance(j.ID, "", true)
-			}
+		if len(rs) == 0 {
+			s.advance(j.ID, "", true)
 			return 0
 		}
+		var mails []channel.Mail
+		var owner []int // owner[k] is the index in rs of mails[k]
+		for i, r := range rs {
+			if r.Email != "" {
+				mails = append(mails, n.mailTo(j.ID, r))
+				owner = append(owner, i)
+			}
+		}
+		sent, err := s.opts.Mailer.SendAll(s.sendCtx, mails)
+		// Everyone before the first mail not sent is done, those without an
+		// address included.
+		covered := len(rs)
+		if sent < len(mails) {
+			covered = owner[sent]
+		}
+		refused := err != nil && errors.Is(err, channel.ErrRefused)
+		if refused {
+			s.log.Warn("the mail server refused a notification for good; the others go on", "job", j.ID, "kind", j.Kind,
+				"user", rs[covered].UserID, "err", err)
+			covered++
+		}
+		if covered > 0 {
+			s.advance(j.ID, rs[covered-1].UserID, len(rs) < mailChunk && covered == len(rs))
+		}
+		switch {
+		case err == nil || refused:
+			if len(rs) < mailChunk && covered == len(rs) {
+				return 0
+			}
+		case s.sendCtx.Err() != nil:
+			return 0 // cut short by shutdown: the job resumes here after a restart
+		case sent > 0:
+			// The session took some before it failed (servers limit the
+			// mails per connection): go on with a new one at once.
+		default:
+			delay := s.opts.MailBackoff(j.Attempts + 1)
+			s.log.Warn("sending mail failed, will retry", "job", j.ID, "kind", j.Kind,
+				"attempts", j.Attempts+1, "retry_in", delay, "err", err)
+			if err := s.st.DeferMailJob(j.ID, err, delay); err != nil {
+				s.log.Error("deferring a mail job failed", "job", j.ID, "err", err)
+			}
+			return delay // the next job may fare better
+		}
 	}
+	return 0 // shutdown: the job resumes here after a restart
 }
 
 func (s *Scheduler) advance(jobID, userID string, done bool) {

@@ -1,6 +1,7 @@
 package embargo
 
 import (
+	"fmt"
 	"io"
 	"mime"
 	"mime/quotedprintable"
@@ -32,9 +33,12 @@ type smtpServer struct {
 	accepted  []smtpMsg
 	rejected  []smtpMsg
 	addr      string
+	sessions  int             // connections opened
+	refuse    map[string]bool // addresses answered 550 for good
+	perConn   int             // if > 0, a connection takes this many mails, then 421
 }
 
-func newSMTP(t *testing.T, failFirst int) *smtpServer {
+func newSMTP(t testing.TB, failFirst int) *smtpServer {
 	t.Helper()
 	b := &smtpServer{failFirst: failFirst}
 	srv := smtp.NewServer(b)
@@ -49,7 +53,7 @@ func newSMTP(t *testing.T, failFirst int) *smtpServer {
 	return b
 }
 
-func (b *smtpServer) mailer(t *testing.T) *channel.Mailer {
+func (b *smtpServer) mailer(t testing.TB) *channel.Mailer {
 	t.Helper()
 	m, err := channel.NewMailer("smtp://"+b.addr, "Firsthand <firsthand@example.com>")
 	if err != nil {
@@ -58,7 +62,12 @@ func (b *smtpServer) mailer(t *testing.T) *channel.Mailer {
 	return m
 }
 
-func (b *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{b: b}, nil }
+func (b *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sessions++
+	return &smtpSession{b: b}, nil
+}
 
 func (b *smtpServer) got() (accepted, rejected []smtpMsg) {
 	b.mu.Lock()
@@ -67,14 +76,32 @@ func (b *smtpServer) got() (accepted, rejected []smtpMsg) {
 }
 
 type smtpSession struct {
-	b  *smtpServer
-	to []string
+	b     *smtpServer
+	to    []string
+	mails int // accepted in this connection
 }
 
-func (s *smtpSession) Reset()                                    { s.to = nil }
-func (s *smtpSession) Logout() error                             { return nil }
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
+func (s *smtpSession) Reset()        { s.to = nil }
+func (s *smtpSession) Logout() error { return nil }
+
+func (s *smtpSession) Mail(string, *smtp.MailOptions) error {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	if s.b.perConn > 0 && s.mails >= s.b.perConn {
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "too many mails, come back"}
+	}
+	return nil
+}
+
+func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	if s.b.refuse[to] {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
 
 func (s *smtpSession) Data(r io.Reader) error {
 	m, err := mail.ReadMessage(r)
@@ -100,6 +127,7 @@ func (s *smtpSession) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}
 	s.b.accepted = append(s.b.accepted, msg)
+	s.mails++
 	return nil
 }
 
@@ -166,6 +194,106 @@ func TestBriefingMailOncePerRecipient(t *testing.T) {
 			t.Errorf("resend to %s: Message-ID %q, first try %q; want the same", r.to, got, r.messageID)
 		}
 	}
+}
+
+// TestBriefingMailOneSessionPerChunk: the briefing's mails to a
+// department share one SMTP connection.
+func TestBriefingMailOneSessionPerChunk(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	srv := newSMTP(t, 0)
+	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
+	for i := range 12 {
+		addUser(t, st, fmt.Sprintf("e%d@example.com", i), "Sales")
+	}
+	start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff})
+	publish(t, st, draft(t, st, author, briefing.Policy{}))
+	waitMailed(t, st, srv, 12)
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.sessions != 1 {
+		t.Errorf("12 mails took %d SMTP connections, want 1", srv.sessions)
+	}
+}
+
+// TestRefusedAddressDoesNotHoldUpOthers: a mailbox the server refuses for
+// good is skipped and logged; everyone else is mailed once, and the job
+// ends instead of retrying that address for ever.
+func TestRefusedAddressDoesNotHoldUpOthers(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	srv := newSMTP(t, 0)
+	srv.refuse = map[string]bool{"e2@example.com": true}
+	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
+	for i := range 5 {
+		addUser(t, st, fmt.Sprintf("e%d@example.com", i), "Sales")
+	}
+	_, logs := start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff})
+	publish(t, st, draft(t, st, author, briefing.Policy{}))
+	accepted := waitMailed(t, st, srv, 4)
+	seen := map[string]int{}
+	for _, m := range accepted {
+		seen[m.to]++
+	}
+	for i := range 5 {
+		to, want := fmt.Sprintf("e%d@example.com", i), 1
+		if i == 2 {
+			want = 0
+		}
+		if seen[to] != want {
+			t.Errorf("%s got %d mails, want %d", to, seen[to], want)
+		}
+	}
+	if !strings.Contains(logs.String(), "refused a notification for good") {
+		t.Errorf("the refusal was not logged:\n%s", logs)
+	}
+}
+
+// TestMailSessionLimit: a relay that takes only a few mails per connection
+// (421 after that) gets them over several connections at once, without a
+// backoff, and nobody twice.
+func TestMailSessionLimit(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	srv := newSMTP(t, 0)
+	srv.perConn = 3
+	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
+	for i := range 10 {
+		addUser(t, st, fmt.Sprintf("e%d@example.com", i), "Sales")
+	}
+	// A backoff of an hour: the test passes only if no session that made
+	// progress is followed by one.
+	start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: func(int) time.Duration { return time.Hour }})
+	publish(t, st, draft(t, st, author, briefing.Policy{}))
+	accepted := waitMailed(t, st, srv, 10)
+	seen := map[string]bool{}
+	for _, m := range accepted {
+		if seen[m.to] {
+			t.Errorf("%s mailed twice", m.to)
+		}
+		seen[m.to] = true
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.sessions != 4 {
+		t.Errorf("10 mails at 3 a connection took %d connections, want 4", srv.sessions)
+	}
+}
+
+// waitMailed waits until the server accepted n mails and no job is due,
+// and returns what it accepted.
+func waitMailed(t testing.TB, st *store.Store, srv *smtpServer, n int) []smtpMsg {
+	t.Helper()
+	eventually(t, 10*time.Second, fmt.Sprintf("%d mails accepted and the job done", n), func() bool {
+		acc, _ := srv.got()
+		jobs, err := st.DueMailJobs()
+		return len(acc) >= n && err == nil && len(jobs) == 0
+	})
+	acc, _ := srv.got()
+	if len(acc) != n {
+		t.Errorf("the server accepted %d mails, want %d", len(acc), n)
+	}
+	return acc
 }
 
 // TestReleaseAndFailureMails follows one announcement: briefed, released
@@ -286,4 +414,32 @@ func TestCompose(t *testing.T) {
 	if _, err := compose("carrier-pigeon", a, d, base); err == nil {
 		t.Error("compose of an unknown kind succeeded, want an error")
 	}
+}
+
+// BenchmarkBriefingMail: the briefing mail of one announcement to 1,000
+// people, through a real SMTP server on loopback, from publish until the
+// last message is accepted and the job is done.
+//
+//	go test -run '^$' -bench BriefingMail -benchtime 3x ./briefing/embargo/
+func BenchmarkBriefingMail(b *testing.B) {
+	const people = 1000
+	st := newStore(b)
+	srv := newSMTP(b, 0)
+	author := addUser(b, st, "author@example.com", "PR", briefing.RoleAuthor)
+	rows := make([]store.ImportRow, people)
+	for i := range rows {
+		rows[i] = store.ImportRow{Line: i + 2, User: briefing.User{
+			Email: fmt.Sprintf("p%d@example.com", i), Name: fmt.Sprintf("Person %d", i), Department: "Sales"}}
+	}
+	if _, err := st.ImportUsers(rows, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	start(b, st, Options{Mailer: srv.mailer(b), MailBackoff: fastBackoff})
+	sent := 0
+	for b.Loop() {
+		publish(b, st, draft(b, st, author, briefing.Policy{}))
+		sent += people
+		waitMailed(b, st, srv, sent)
+	}
+	b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "mails/s")
 }

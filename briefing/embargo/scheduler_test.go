@@ -37,7 +37,7 @@ func (w *syncBuffer) String() string {
 	return w.b.String()
 }
 
-func newStore(t *testing.T) *store.Store {
+func newStore(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "firsthand.db"))
 	if err != nil {
@@ -49,7 +49,7 @@ func newStore(t *testing.T) *store.Store {
 
 // start runs a scheduler wired to st the way the server wires it, and
 // shuts it down (waiting for its jobs) before the store is closed.
-func start(t *testing.T, st *store.Store, opts Options) (*Scheduler, *syncBuffer) {
+func start(t testing.TB, st *store.Store, opts Options) (*Scheduler, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
 	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -75,7 +75,7 @@ func start(t *testing.T, st *store.Store, opts Options) (*Scheduler, *syncBuffer
 	return s, logs
 }
 
-func addUser(t *testing.T, st *store.Store, email, dept string, roles ...briefing.Role) *briefing.User {
+func addUser(t testing.TB, st *store.Store, email, dept string, roles ...briefing.Role) *briefing.User {
 	t.Helper()
 	u := &briefing.User{Email: email, Name: strings.Split(email, "@")[0], Department: dept, Roles: roles}
 	if err := st.CreateUser(u, "test"); err != nil {
@@ -98,7 +98,7 @@ func addWebhook(t *testing.T, st *store.Store, name, url string) *briefing.Chann
 
 // draft creates an announcement for the Sales department on the given
 // channels; the caller publishes it.
-func draft(t *testing.T, st *store.Store, author *briefing.User, p briefing.Policy, channels ...*briefing.Channel) *briefing.Announcement {
+func draft(t testing.TB, st *store.Store, author *briefing.User, p briefing.Policy, channels ...*briefing.Channel) *briefing.Announcement {
 	t.Helper()
 	a := &briefing.Announcement{
 		Title: "New pricing from 1 March", Summary: "Prices change.", Body: "# Details",
@@ -113,7 +113,7 @@ func draft(t *testing.T, st *store.Store, author *briefing.User, p briefing.Poli
 	return a
 }
 
-func publish(t *testing.T, st *store.Store, a *briefing.Announcement) {
+func publish(t testing.TB, st *store.Store, a *briefing.Announcement) {
 	t.Helper()
 	if _, err := st.Publish(a.ID, "test"); err != nil {
 		t.Fatal(err)
@@ -131,7 +131,7 @@ func ack(t *testing.T, st *store.Store, a *briefing.Announcement, users ...*brie
 
 // eventually polls cond until it holds or the time is up: the workers run
 // on their own goroutines, and timings on a loaded machine vary.
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+func eventually(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !cond() {
