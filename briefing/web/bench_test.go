@@ -246,3 +246,76 @@ func BenchmarkBareBatchHTTP(b *testing.B) {
 	b.StopTimer()
 	report(b, health, acks)
 }
+
+// BenchmarkDashboard100k: the readiness dashboard of an announcement to
+// 100,000 people, a third of whom have acknowledged, as an author loads it
+// (and as its script fetches it again whenever the numbers move): the
+// checklist, the department bars, the curve drawn from every receipt, the
+// first page of people who have not acknowledged.
+func BenchmarkDashboard100k(b *testing.B) {
+	st, err := store.Open(filepath.Join(b.TempDir(), "dashboard.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := New(Config{Store: st, BaseURL: "http://bench.test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const people = 100_000
+	rows := make([]store.ImportRow, people)
+	for i := range rows {
+		rows[i] = store.ImportRow{Line: i + 2, User: briefing.User{
+			Email: fmt.Sprintf("p%d@bench.test", i), Name: fmt.Sprintf("Person %d", i), Department: fmt.Sprintf("Department %d", i%20)}}
+	}
+	rows = append(rows, store.ImportRow{Line: people + 2, User: briefing.User{
+		Email: "author@bench.test", Name: "Author", Department: "PR", Roles: []briefing.Role{briefing.RoleAuthor}}})
+	if _, err := st.ImportUsers(rows, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	author, err := st.UserByEmail("author@bench.test")
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, err := st.CreateToken(author.ID, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := &briefing.Announcement{Title: "Bench", Body: "# Bench", AuthorID: author.ID,
+		Audience: briefing.Audience{All: true}, Policy: briefing.Policy{Threshold: 0.9}}
+	if err := st.CreateAnnouncement(a, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.Publish(a.ID, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	var receipts []briefing.Receipt
+	if _, err := st.Receipts(a.ID, store.ReceiptFilter{}, func(r briefing.Receipt) error {
+		receipts = append(receipts, r)
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range benchClients {
+		wg.Go(func() {
+			for i := int(next.Add(3) - 3); i < len(receipts); i = int(next.Add(3) - 3) {
+				if _, err := st.Acknowledge(a.ID, receipts[i].UserID); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/announcements/"+a.ID, nil)
+		r.Header.Set("Authorization", "Bearer "+token)
+		srv.ServeHTTP(w, r)
+		if w.Code != http.StatusOK || !bytes.Contains(w.Body.Bytes(), []byte("33,334")) {
+			b.Fatalf("GET the dashboard: %d, acknowledged count not on the page:\n%.500s", w.Code, w.Body)
+		}
+	}
+}
