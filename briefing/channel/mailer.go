@@ -116,7 +116,9 @@ func (m *Mailer) SendAll(ctx context.Context, mails []Mail) (sent int, err error
 	if len(mails) == 0 {
 		return 0, nil
 	}
-	c, err := gomail.NewClient(m.host, m.options(SendTimeout)...)
+	// Without go-mail's NOOP before every message: a round trip each, and
+	// the message's own commands find out as soon whether the line is dead.
+	c, err := gomail.NewClient(m.host, append(m.options(SendTimeout), gomail.WithoutNoop())...)
 	if err != nil {
 		return 0, fmt.Errorf("SMTP client: %w", err)
 	}

@@ -18,10 +18,6 @@ import (
 // write: at most this many are resent after a crash.
 const mailChunk = 100
 
-// mailTimeout bounds one mail: a hanging SMTP server defers the job rather
-// than stalling every notification behind it.
-const mailTimeout = 30 * time.Second
-
 // mailPoll is how often the worker looks for due jobs without being woken:
 // deferred jobs fall due without anybody signalling.
 const mailPoll = time.Second
