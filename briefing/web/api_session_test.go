@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSessionLifecycle: signing in sets an HttpOnly, SameSite=Lax cookie
@@ -134,4 +135,23 @@ func TestSignInForm(t *testing.T) {
 			t.Errorf("sign-in form: got cookie %v, want an HttpOnly session cookie", c)
 		}
 	}
+}
+
+// TestSessionTTL: the configured lifetime is the cookie's Max-Age and the
+// server's own limit: a day before it the session works, after it not.
+func TestSessionTTL(t *testing.T) {
+	const ttl = 30 * 24 * time.Hour
+	a := newTestApp(t, func(c *Config) { c.SessionTTL = ttl })
+	a.addUser(person{Email: "ada@example.com", Name: "Ada", Department: "Sales", Password: "a long password"})
+	start := time.Now().UTC()
+	a.st.Now = func() time.Time { return start }
+	c := sessionCookie(a.do(http.MethodPost, "/api/v1/session", "", map[string]string{"email": "ada@example.com", "password": "a long password"}))
+	if c == nil || c.MaxAge != int(ttl.Seconds()) {
+		t.Fatalf("session cookie %v, want Max-Age %d", c, int(ttl.Seconds()))
+	}
+	a.st.Now = func() time.Time { return start.Add(ttl - 24*time.Hour) }
+	wantStatus(t, "GET /me a day before the end", a.send(req{method: "GET", path: "/api/v1/me", cookie: c.Value}), http.StatusOK)
+	a.st.Now = func() time.Time { return start.Add(ttl + time.Minute) }
+	wantError(t, "GET /me after the end", a.send(req{method: "GET", path: "/api/v1/me", cookie: c.Value}),
+		http.StatusUnauthorized, "unauthenticated", "")
 }

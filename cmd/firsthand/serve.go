@@ -23,8 +23,16 @@ import (
 type serveConfig struct {
 	addr, db, baseURL, smtpURL, mailFrom string
 	trustedProxies                       []string
+	sessionTTL                           time.Duration
 	demo                                 bool
 }
+
+// Bounds of --session-ttl: shorter signs people out mid-task; longer keeps
+// a forgotten browser signed in for a season.
+const (
+	minSessionTTL = 5 * time.Minute
+	maxSessionTTL = 90 * 24 * time.Hour
+)
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	fs := flagSet("serve", stderr)
@@ -35,11 +43,16 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	smtp := envString(fs, getenv, "smtp-url", "", "mail server, smtp://user:pass@host:port or smtps://…")
 	from := envString(fs, getenv, "mail-from", "", "sender address of notifications")
 	proxies := envString(fs, getenv, "trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	ttl := envString(fs, getenv, "session-ttl", "12h", "how long a browser sign-in lasts, e.g. 12h or 720h")
 	demo := envBool(fs, getenv, "demo", "on an empty database, create a demo organisation")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	c = serveConfig{addr: *addr, db: *db, baseURL: strings.TrimRight(*base, "/"), smtpURL: *smtp, mailFrom: *from, demo: *demo}
+	var err error
+	if c.sessionTTL, err = time.ParseDuration(*ttl); err != nil || c.sessionTTL < minSessionTTL || c.sessionTTL > maxSessionTTL {
+		return c, fmt.Errorf("--session-ttl %q must be a duration from %s to %s, e.g. 12h", *ttl, minSessionTTL, maxSessionTTL)
+	}
 	for _, p := range strings.Split(*proxies, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.trustedProxies = append(c.trustedProxies, p)
@@ -91,7 +104,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version,
-		TrustedProxies: cfg.trustedProxies})
+		TrustedProxies: cfg.trustedProxies, SessionTTL: cfg.sessionTTL})
 	if err != nil {
 		return err
 	}

@@ -96,30 +96,32 @@ func TestParseServe(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "http://127.0.0.1:8080"},
+			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "http://127.0.0.1:8080", sessionTTL: 12 * time.Hour},
 		},
 		{
 			name: "variables",
 			env: map[string]string{"FIRSTHAND_ADDR": "0.0.0.0:9000", "FIRSTHAND_DB": "/data/f.db", "FIRSTHAND_BASE_URL": "https://news.example.com/",
 				"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_MAIL_FROM": "news@example.com", "FIRSTHAND_DEMO": "1",
-				"FIRSTHAND_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16"},
+				"FIRSTHAND_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "FIRSTHAND_SESSION_TTL": "720h"},
 			want: serveConfig{addr: "0.0.0.0:9000", db: "/data/f.db", baseURL: "https://news.example.com",
-				smtpURL: "smtp://mail:25", mailFrom: "news@example.com", demo: true, trustedProxies: []string{"10.0.0.1", "192.168.0.0/16"}},
+				smtpURL: "smtp://mail:25", mailFrom: "news@example.com", demo: true, trustedProxies: []string{"10.0.0.1", "192.168.0.0/16"},
+				sessionTTL: 720 * time.Hour},
 		},
 		{
 			name: "flags win over variables",
 			env: map[string]string{"FIRSTHAND_ADDR": "0.0.0.0:9000", "FIRSTHAND_DB": "/data/f.db", "FIRSTHAND_BASE_URL": "https://env.example.com",
-				"FIRSTHAND_SMTP_URL": "smtp://env:25", "FIRSTHAND_MAIL_FROM": "env@example.com", "FIRSTHAND_DEMO": "true"},
+				"FIRSTHAND_SMTP_URL": "smtp://env:25", "FIRSTHAND_MAIL_FROM": "env@example.com", "FIRSTHAND_DEMO": "true",
+				"FIRSTHAND_SESSION_TTL": "720h"},
 			args: []string{"--addr", "127.0.0.1:7000", "--db", "flag.db", "--base-url", "https://flag.example.com",
-				"--smtp-url", "smtp://flag:25", "--mail-from", "flag@example.com", "--demo=false"},
+				"--smtp-url", "smtp://flag:25", "--mail-from", "flag@example.com", "--demo=false", "--session-ttl", "8h"},
 			want: serveConfig{addr: "127.0.0.1:7000", db: "flag.db", baseURL: "https://flag.example.com",
-				smtpURL: "smtp://flag:25", mailFrom: "flag@example.com"},
+				smtpURL: "smtp://flag:25", mailFrom: "flag@example.com", sessionTTL: 8 * time.Hour},
 		},
 		{
 			name: "a sender is derived when only SMTP is set",
 			env:  map[string]string{"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_BASE_URL": "https://news.example.com"},
 			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "https://news.example.com",
-				smtpURL: "smtp://mail:25", mailFrom: "firsthand@news.example.com"},
+				smtpURL: "smtp://mail:25", mailFrom: "firsthand@news.example.com", sessionTTL: 12 * time.Hour},
 		},
 	}
 	for _, tt := range tests {
@@ -136,6 +138,11 @@ func TestParseServe(t *testing.T) {
 	for _, bad := range []string{"ftp://example.com", "news.example.com", "http://"} {
 		if _, err := parseServe([]string{"--base-url", bad}, envOf(nil), io.Discard); err == nil {
 			t.Errorf("--base-url %q accepted, want an error", bad)
+		}
+	}
+	for _, bad := range []string{"12", "1m", "-1h", "2400h", "soon"} {
+		if _, err := parseServe([]string{"--session-ttl", bad}, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "--session-ttl") {
+			t.Errorf("--session-ttl %q: error %v, want one naming the flag", bad, err)
 		}
 	}
 }
