@@ -100,18 +100,20 @@ func (m *Mailer) Send(ctx context.Context, ml Mail) error {
 	return nil
 }
 
-// ErrRefused marks a mail the server refused for good, with a permanent
-// (5xx) answer to its recipient or its content: sending it again cannot
+// ErrRefused marks a mail the server refused for good because of its
+// recipient (no such mailbox, a malformed address): sending it again cannot
 // help, and it must not hold up the mails behind it.
 var ErrRefused = errors.New("refused for good")
 
 // SendAll delivers mails one after the other over one SMTP session: a
 // notification to thousands of people pays for the connection, TLS and
 // login once, not once a person. It stops at the first mail the server
-// does not accept, or when ctx ends, and returns how many it delivered
-// before that. An error wrapping ErrRefused is about that one mail; any
-// other is about the server or the connection. Each SMTP command gets
-// SendTimeout, so a silent server cannot hold it for long.
+// does not take, or when ctx ends, and returns how many it delivered
+// before that. An error wrapping ErrRefused is about that one mail's
+// recipient; any other is about the server, the connection or the content,
+// which would fail every mail alike. Each mail's exchange with the server
+// gets SendTimeout, so a silent server cannot hold it for long. Errors name
+// the SMTP codes, never the recipients: they end up in logs.
 func (m *Mailer) SendAll(ctx context.Context, mails []Mail) (sent int, err error) {
 	if len(mails) == 0 {
 		return 0, nil
@@ -129,7 +131,10 @@ func (m *Mailer) SendAll(ctx context.Context, mails []Mail) (sent int, err error
 		return 0, fmt.Errorf("SMTP %s: dial: %w", m.addr(), err)
 	}
 	defer func() {
-		// Every accepted mail is delivered whatever QUIT answers.
+		if err != nil {
+			_ = session.Close() // the line may be dead: no QUIT to wait for
+			return
+		}
 		_ = c.CloseWithSMTPClient(session)
 	}()
 	for i, ml := range mails {
@@ -137,29 +142,56 @@ func (m *Mailer) SendAll(ctx context.Context, mails []Mail) (sent int, err error
 			return i, err
 		}
 		msg, err := m.message(ml)
-		if err == nil {
-			err = c.SendWithSMTPClient(session, msg)
-		}
 		if err != nil {
-			if refusedForGood(err) {
-				err = fmt.Errorf("%w: %w", ErrRefused, err)
+			return i, err
+		}
+		if err := c.SendWithSMTPClient(session, msg); err != nil {
+			if msg.IsDelivered() {
+				// Accepted; only the RSET after it failed. Counting it as
+				// not sent would send it again.
+				i++
 			}
-			return i, fmt.Errorf("SMTP %s: %w", m.addr(), err)
+			return i, fmt.Errorf("SMTP %s: %w", m.addr(), describeSendError(err))
 		}
 	}
 	return len(mails), nil
 }
 
-// refusedForGood: a bad address or a message the server will never take,
-// as opposed to a busy server or a broken connection.
-func refusedForGood(err error) bool {
+// describeSendError keeps what go-mail says of a failed mail without the
+// recipients it lists (the server's reply text may quote them too): the
+// step, the SMTP code and the enhanced status code.
+func describeSendError(err error) error {
 	var se *gomail.SendError
-	if !errors.As(err, &se) || se.IsTemp() {
-		return false
+	if !errors.As(err, &se) {
+		return err
 	}
+	desc := fmt.Sprintf("%s: %d %s", se.Reason, se.ErrorCode(), se.EnhancedStatusCode())
+	if se.ErrorCode() == 0 {
+		desc = fmt.Sprintf("%s: no answer from the server", se.Reason)
+	}
+	if refusedForGood(se) {
+		return fmt.Errorf("%w: %s", ErrRefused, desc)
+	}
+	return errors.New(desc)
+}
+
+// refusedForGood: the server said this recipient's mailbox does not exist
+// or takes no mail (550, 551, 553, or an enhanced status 5.1.x), or the
+// address does not parse. A 554 "relay access denied", a refused content,
+// a 4xx or a dropped line (no code at all) are about the server or the
+// message, not the person, and would refuse everyone: they are retried.
+func refusedForGood(se *gomail.SendError) bool {
 	switch se.Reason {
-	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrGetRcpts:
+	case gomail.ErrGetRcpts:
 		return true
+	case gomail.ErrSMTPRcptTo:
+		if esc := se.EnhancedStatusCode(); esc != "" {
+			return strings.HasPrefix(esc, "5.1.")
+		}
+		switch se.ErrorCode() {
+		case 550, 551, 553:
+			return true
+		}
 	}
 	return false
 }
@@ -174,7 +206,8 @@ func (m *Mailer) message(ml Mail) (*gomail.Msg, error) {
 		return nil, fmt.Errorf("sender: %w", err)
 	}
 	if err := msg.To(ml.To...); err != nil {
-		return nil, fmt.Errorf("%w: recipients: %w", ErrRefused, err)
+		// Not quoting err: it quotes the address, and this ends up in logs.
+		return nil, fmt.Errorf("%w: a recipient's address does not parse", ErrRefused)
 	}
 	// Line breaks in a subject would start new headers.
 	msg.Subject(strings.Join(strings.Fields(ml.Subject), " "))

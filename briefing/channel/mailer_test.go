@@ -28,8 +28,10 @@ import (
 
 // smtpBackend is a real SMTP server's backend that keeps what it receives.
 type smtpBackend struct {
-	user, pass string // when set, AUTH PLAIN with these is required
-	refuseRcpt string // this recipient is refused at RCPT TO
+	user, pass string                     // when set, AUTH PLAIN with these is required
+	refuseRcpt string                     // this recipient is refused at RCPT TO: 550 5.1.1, no such user
+	rcptErrors map[string]*smtp.SMTPError // other answers to RCPT TO, by recipient
+	dropRcpt   string                     // at RCPT TO for this recipient the server hangs up
 
 	mu    sync.Mutex
 	msgs  []smtpMessage
@@ -95,7 +97,14 @@ func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 
 func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if to == s.be.refuseRcpt {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user " + to}
+	}
+	if e := s.be.rcptErrors[to]; e != nil {
+		return e
+	}
+	if to == s.be.dropRcpt {
+		s.conn.Close()
+		return errors.New("gone")
 	}
 	s.msg.to = append(s.msg.to, to)
 	return nil
@@ -354,7 +363,11 @@ func TestMailerRefused(t *testing.T) {
 // server refuses for good and says so.
 func TestMailerSendAll(t *testing.T) {
 	serverCfg, clientCfg := testTLS(t)
-	be := &smtpBackend{user: "u", pass: "p", refuseRcpt: "gone@example.com"}
+	be := &smtpBackend{user: "u", pass: "p", refuseRcpt: "gone@example.com", dropRcpt: "drop@example.com",
+		rcptErrors: map[string]*smtp.SMTPError{
+			"busy@example.com":  {Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"},
+			"relay@example.com": {Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "relay access denied"},
+		}}
 	addr := startSMTP(t, be, serverCfg, false)
 	m, err := NewMailer("smtp://u:p@"+addr, "news@example.com")
 	if err != nil {
@@ -384,16 +397,27 @@ func TestMailerSendAll(t *testing.T) {
 		t.Errorf("3 mails took %d connections, want 1", conns)
 	}
 
+	// Refused for good: that person's mail only.
 	for _, tt := range []struct {
 		name string
 		bad  Mail
 	}{
-		{"refused mailbox", mail("gone@example.com")},
+		{"no such mailbox", mail("gone@example.com")},
 		{"malformed address", mail("not an address")},
 	} {
 		sent, err := m.SendAll(t.Context(), []Mail{mail("d@example.com"), tt.bad, mail("e@example.com")})
 		if sent != 1 || !errors.Is(err, ErrRefused) {
 			t.Errorf("%s: SendAll = %d, %v; want 1 sent and ErrRefused", tt.name, sent, err)
+		}
+		if err != nil && strings.Contains(err.Error(), tt.bad.To[0]) {
+			t.Errorf("%s: the error quotes the address: %v", tt.name, err)
+		}
+	}
+	// About the server, not the person: retried for everyone, never skipped.
+	for _, to := range []string{"busy@example.com", "relay@example.com", "drop@example.com"} {
+		sent, err := m.SendAll(t.Context(), []Mail{mail("f@example.com"), mail(to)})
+		if sent != 1 || err == nil || errors.Is(err, ErrRefused) {
+			t.Errorf("%s: SendAll = %d, %v; want 1 sent and an error that is not ErrRefused", to, sent, err)
 		}
 	}
 	if sent, err := m.SendAll(t.Context(), nil); sent != 0 || err != nil {

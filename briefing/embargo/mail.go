@@ -119,14 +119,16 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 		if sent < len(mails) {
 			covered = owner[sent]
 		}
-		refused := err != nil && errors.Is(err, channel.ErrRefused)
+		refused := err != nil && sent < len(mails) && errors.Is(err, channel.ErrRefused)
 		if refused {
 			s.log.Warn("the mail server refused a notification for good; the others go on", "job", j.ID, "kind", j.Kind,
 				"user", rs[covered].UserID, "err", err)
 			covered++
 		}
-		if covered > 0 {
-			s.advance(j.ID, rs[covered-1].UserID, len(rs) < mailChunk && covered == len(rs))
+		if covered > 0 && !s.advance(j.ID, rs[covered-1].UserID, len(rs) < mailChunk && covered == len(rs)) {
+			// Without the progress on disk, going on would mail the same
+			// people again: wait for the store to take writes again.
+			return s.opts.MailBackoff(j.Attempts + 1)
 		}
 		switch {
 		case err == nil || refused:
@@ -151,12 +153,15 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 	return 0 // shutdown: the job resumes here after a restart
 }
 
-func (s *Scheduler) advance(jobID, userID string, done bool) {
+// advance records a job's progress and reports whether it could.
+func (s *Scheduler) advance(jobID, userID string, done bool) bool {
 	if err := s.st.AdvanceMailJob(jobID, userID, done); err != nil {
 		// The mail went out but the cursor did not move: the person may get
 		// it twice, with the same Message-ID, which is the best we can do.
 		s.log.Error("recording mail progress failed", "job", jobID, "err", err)
+		return false
 	}
+	return true
 }
 
 // errNothingToSay drops a job that no longer has anything to tell.

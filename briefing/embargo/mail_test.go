@@ -35,6 +35,7 @@ type smtpServer struct {
 	addr      string
 	sessions  int             // connections opened
 	refuse    map[string]bool // addresses answered 550 for good
+	rcptErr   *smtp.SMTPError // if set, the answer to every RCPT TO
 	perConn   int             // if > 0, a connection takes this many mails, then 421
 }
 
@@ -98,6 +99,9 @@ func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	defer s.b.mu.Unlock()
 	if s.b.refuse[to] {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	}
+	if s.b.rcptErr != nil {
+		return s.b.rcptErr
 	}
 	s.to = append(s.to, to)
 	return nil
@@ -228,7 +232,9 @@ func TestRefusedAddressDoesNotHoldUpOthers(t *testing.T) {
 	for i := range 5 {
 		addUser(t, st, fmt.Sprintf("e%d@example.com", i), "Sales")
 	}
-	_, logs := start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff})
+	// A backoff of an hour: the others are mailed only if the refusal is
+	// skipped, not retried.
+	_, logs := start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: func(int) time.Duration { return time.Hour }})
 	publish(t, st, draft(t, st, author, briefing.Policy{}))
 	accepted := waitMailed(t, st, srv, 4)
 	seen := map[string]int{}
@@ -246,6 +252,31 @@ func TestRefusedAddressDoesNotHoldUpOthers(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "refused a notification for good") {
 		t.Errorf("the refusal was not logged:\n%s", logs)
+	}
+}
+
+// TestRelayRefusalIsRetried: a refusal that is about the server, not the
+// person (554 relay access denied, as a misconfigured relay answers every
+// recipient), defers the job; nobody is skipped.
+func TestRelayRefusalIsRetried(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	srv := newSMTP(t, 0)
+	srv.rcptErr = &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "relay access denied"}
+	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
+	for i := range 3 {
+		addUser(t, st, fmt.Sprintf("e%d@example.com", i), "Sales")
+	}
+	_, logs := start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: func(int) time.Duration { return time.Hour }})
+	publish(t, st, draft(t, st, author, briefing.Policy{}))
+	eventually(t, 10*time.Second, "the job deferred", func() bool {
+		return strings.Contains(logs.String(), "will retry")
+	})
+	if l := logs.String(); strings.Contains(l, "for good") {
+		t.Errorf("a relay refusal skipped people:\n%s", l)
+	}
+	if strings.Contains(logs.String(), "e0@example.com") {
+		t.Errorf("the log quotes an address:\n%s", logs)
 	}
 }
 
