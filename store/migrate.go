@@ -61,31 +61,14 @@ var migrations = []func(tx *bolt.Tx) error{
 func compactAckEvents(tx *bolt.Tx) error {
 	b := tx.Bucket(bAudit)
 	b.FillPercent = 0.95
-	type rewrite struct{ k, v []byte }
-	var todo []rewrite
-	err := b.ForEach(func(k, v []byte) error {
-		if len(v) == 0 || v[0] != '{' {
-			return nil
-		}
+	return rewriteJSON(b, func(_, v []byte) ([]byte, error) {
 		e, err := decodeEvent(v)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if c, ok := encodeCompactAck(e); ok {
-			todo = append(todo, rewrite{clone(k), c})
-		}
-		return nil
+		c, _ := encodeCompactAck(e) // nil: the event stays JSON
+		return c, nil
 	})
-	if err != nil {
-		return err
-	}
-	// Put after the scan: changing a bucket under a cursor invalidates it.
-	for _, r := range todo {
-		if err := b.Put(r.k, r.v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // binaryUsers rewrites every user stored as JSON in the binary form. The
@@ -94,22 +77,34 @@ func compactAckEvents(tx *bolt.Tx) error {
 func binaryUsers(tx *bolt.Tx) error {
 	b := tx.Bucket(bUsers)
 	b.FillPercent = 0.95 // every page is rewritten in this transaction anyway
+	return rewriteJSON(b, func(k, v []byte) ([]byte, error) {
+		if len(k) != 8 {
+			return nil, fmt.Errorf("user key %x is not an 8-byte id", k)
+		}
+		u, err := decodeLegacyUser(v)
+		if err != nil {
+			return nil, fmt.Errorf("user %d: %w", bytesToU64(k), err)
+		}
+		u.ID = formatID(bytesToU64(k))
+		return encodeUser(u), nil
+	})
+}
+
+// rewriteJSON gives every JSON value in b (a value that starts with '{')
+// to convert, and stores what it returns in its place; a nil result leaves
+// the value as it is.
+func rewriteJSON(b *bolt.Bucket, convert func(k, v []byte) ([]byte, error)) error {
 	type rewrite struct{ k, v []byte }
 	var todo []rewrite
 	err := b.ForEach(func(k, v []byte) error {
 		if len(v) == 0 || v[0] != '{' {
 			return nil
 		}
-		if len(k) != 8 {
-			return fmt.Errorf("user key %x is not an 8-byte id", k)
+		nv, err := convert(k, v)
+		if nv != nil {
+			todo = append(todo, rewrite{clone(k), nv})
 		}
-		u, err := decodeLegacyUser(v)
-		if err != nil {
-			return fmt.Errorf("user %d: %w", bytesToU64(k), err)
-		}
-		u.ID = formatID(bytesToU64(k))
-		todo = append(todo, rewrite{clone(k), encodeUser(u)})
-		return nil
+		return err
 	})
 	if err != nil {
 		return err

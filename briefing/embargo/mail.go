@@ -125,14 +125,15 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 				"user", rs[covered].UserID, "err", err)
 			covered++
 		}
-		if covered > 0 && !s.advance(j.ID, rs[covered-1].UserID, len(rs) < mailChunk && covered == len(rs)) {
+		done := len(rs) < mailChunk && covered == len(rs) // the last chunk, all of it
+		if covered > 0 && !s.advance(j.ID, rs[covered-1].UserID, done) {
 			// Without the progress on disk, going on would mail the same
 			// people again: wait for the store to take writes again.
 			return s.opts.MailBackoff(j.Attempts + 1)
 		}
 		switch {
 		case err == nil || refused:
-			if len(rs) < mailChunk && covered == len(rs) {
+			if done {
 				return 0
 			}
 		case s.sendCtx.Err() != nil:

@@ -153,18 +153,8 @@ func TestBriefingMailOncePerRecipient(t *testing.T) {
 	start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff})
 	publish(t, st, a)
 
-	eventually(t, 10*time.Second, "a mail to every recipient", func() bool {
-		acc, _ := srv.got()
-		return len(acc) >= len(staff)
-	})
-	eventually(t, 2*time.Second, "the mail job finished", func() bool {
-		jobs, err := st.DueMailJobs()
-		return err == nil && len(jobs) == 0
-	})
-	accepted, rejected := srv.got()
-	if len(accepted) != len(staff) {
-		t.Errorf("server accepted %d mails, want %d", len(accepted), len(staff))
-	}
+	accepted := waitMailed(t, st, srv, len(staff))
+	_, rejected := srv.got()
 	if len(rejected) != 2 {
 		t.Fatalf("server rejected %d mails, want 2", len(rejected))
 	}

@@ -32,8 +32,8 @@ import (
 
 const benchClients = 64
 
-// benchServer serves the router over a fresh store on loopback.
-func benchServer(b *testing.B) (*store.Store, *httptest.Server, *http.Client) {
+// benchApp is the router over a fresh store.
+func benchApp(b *testing.B) (*store.Store, *Server) {
 	b.Helper()
 	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
@@ -44,6 +44,13 @@ func benchServer(b *testing.B) (*store.Store, *httptest.Server, *http.Client) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return st, srv
+}
+
+// benchServer serves the router over a fresh store on loopback.
+func benchServer(b *testing.B) (*store.Store, *httptest.Server, *http.Client) {
+	b.Helper()
+	st, srv := benchApp(b)
 	ts := httptest.NewServer(srv)
 	b.Cleanup(ts.Close)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: benchClients * 2, MaxIdleConnsPerHost: benchClients * 2}}
@@ -106,6 +113,29 @@ func report(b *testing.B, health, write load) {
 	b.ReportMetric(float64(health.cpuPerReq.Microseconds()), "cpu-µs/healthz")
 }
 
+// benchPeople is a directory of n people, p<i>@bench.test, spread over
+// departments D0, D1, ….
+func benchPeople(n, departments int) []store.ImportRow {
+	rows := make([]store.ImportRow, n)
+	for i := range rows {
+		rows[i] = store.ImportRow{Line: i + 2, User: briefing.User{
+			Email: fmt.Sprintf("p%d@bench.test", i), Name: fmt.Sprintf("Person %d", i), Department: fmt.Sprintf("D%d", i%departments)}}
+	}
+	return rows
+}
+
+// publishToAll briefs the whole directory.
+func publishToAll(b *testing.B, st *store.Store, a *briefing.Announcement) {
+	b.Helper()
+	a.Title, a.Audience = "Bench", briefing.Audience{All: true}
+	if err := st.CreateAnnouncement(a, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.Publish(a.ID, "bench"); err != nil {
+		b.Fatal(err)
+	}
+}
+
 func p99(lat []time.Duration) time.Duration {
 	s := slices.Clone(lat)
 	slices.Sort(s)
@@ -119,12 +149,7 @@ func p99(lat []time.Duration) time.Duration {
 func BenchmarkAckHTTP(b *testing.B) {
 	st, ts, client := benchServer(b)
 	const people = 640
-	rows := make([]store.ImportRow, people)
-	for i := range rows {
-		rows[i] = store.ImportRow{Line: i + 2, User: briefing.User{
-			Email: fmt.Sprintf("p%d@bench.test", i), Name: fmt.Sprintf("Person %d", i), Department: fmt.Sprintf("D%d", i%8)}}
-	}
-	if _, err := st.ImportUsers(rows, "bench"); err != nil {
+	if _, err := st.ImportUsers(benchPeople(people, 8), "bench"); err != nil {
 		b.Fatal(err)
 	}
 	tokens := make([]string, people)
@@ -141,13 +166,8 @@ func BenchmarkAckHTTP(b *testing.B) {
 	// a receipt of its own.
 	var anns []string
 	for range b.N/people + 1 {
-		a := &briefing.Announcement{Title: "Bench", Audience: briefing.Audience{All: true}, Policy: briefing.Policy{Threshold: 1}}
-		if err := st.CreateAnnouncement(a, "bench"); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := st.Publish(a.ID, "bench"); err != nil {
-			b.Fatal(err)
-		}
+		a := &briefing.Announcement{Policy: briefing.Policy{Threshold: 1}}
+		publishToAll(b, st, a)
 		anns = append(anns, a.ID)
 	}
 	healthN := max(b.N, 5000)
@@ -253,22 +273,9 @@ func BenchmarkBareBatchHTTP(b *testing.B) {
 // checklist, the department bars, the curve drawn from every receipt, the
 // first page of people who have not acknowledged.
 func BenchmarkDashboard100k(b *testing.B) {
-	st, err := store.Open(filepath.Join(b.TempDir(), "dashboard.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	srv, err := New(Config{Store: st, BaseURL: "http://bench.test", Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, srv := benchApp(b)
 	const people = 100_000
-	rows := make([]store.ImportRow, people)
-	for i := range rows {
-		rows[i] = store.ImportRow{Line: i + 2, User: briefing.User{
-			Email: fmt.Sprintf("p%d@bench.test", i), Name: fmt.Sprintf("Person %d", i), Department: fmt.Sprintf("Department %d", i%20)}}
-	}
-	rows = append(rows, store.ImportRow{Line: people + 2, User: briefing.User{
+	rows := append(benchPeople(people, 20), store.ImportRow{Line: people + 2, User: briefing.User{
 		Email: "author@bench.test", Name: "Author", Department: "PR", Roles: []briefing.Role{briefing.RoleAuthor}}})
 	if _, err := st.ImportUsers(rows, "bench"); err != nil {
 		b.Fatal(err)
@@ -281,14 +288,8 @@ func BenchmarkDashboard100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a := &briefing.Announcement{Title: "Bench", Body: "# Bench", AuthorID: author.ID,
-		Audience: briefing.Audience{All: true}, Policy: briefing.Policy{Threshold: 0.9}}
-	if err := st.CreateAnnouncement(a, "bench"); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := st.Publish(a.ID, "bench"); err != nil {
-		b.Fatal(err)
-	}
+	a := &briefing.Announcement{Body: "# Bench", AuthorID: author.ID, Policy: briefing.Policy{Threshold: 0.9}}
+	publishToAll(b, st, a)
 	var receipts []briefing.Receipt
 	if _, err := st.Receipts(a.ID, store.ReceiptFilter{}, func(r briefing.Receipt) error {
 		receipts = append(receipts, r)

@@ -114,18 +114,21 @@ func (s *Server) recover(c *gin.Context) {
 // Header.Set would canonicalise each name and allocate each value again.
 func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
-	for name, value := range securityHeaderValues {
-		h[name] = value
+	for _, sh := range securityHeaderValues {
+		h[sh.name] = sh.value
 	}
 	c.Next()
 }
 
 // securityHeaderValues are shared by every response, so nothing may append
-// to them; the keys are in canonical form.
-var securityHeaderValues = map[string][]string{
-	"Content-Security-Policy": {"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"},
-	"X-Content-Type-Options": {"nosniff"},
-	"Referrer-Policy":        {"same-origin"},
-	"X-Frame-Options":        {"DENY"},
+// to them; the names are in canonical form.
+var securityHeaderValues = []struct {
+	name  string
+	value []string
+}{
+	{"Content-Security-Policy", []string{"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"same-origin"}},
+	{"X-Frame-Options", []string{"DENY"}},
 }
