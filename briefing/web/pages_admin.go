@@ -11,25 +11,6 @@ import (
 	"firsthand/store"
 )
 
-// adminPageRoutes are the administration pages: the directory, the
-// channels and the audit log. Admins only, checked on the server.
-func (s *Server) adminPageRoutes(in *gin.RouterGroup) {
-	admin := in.Group("/admin", s.requireAny(briefing.RoleAdmin))
-	admin.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/admin/users") })
-	admin.GET("/users", s.usersAdminPage)
-	admin.POST("/users", s.addUserForm)
-	admin.POST("/users/import", s.importForm)
-	admin.GET("/users/:id", s.userPage)
-	admin.POST("/users/:id", s.saveUserForm)
-	admin.POST("/users/:id/active", s.activeForm)
-	admin.POST("/users/:id/token", s.tokenForm)
-	admin.GET("/channels", s.channelsPage)
-	admin.POST("/channels", s.addChannelForm)
-	admin.POST("/channels/:id/test", s.testChannelForm)
-	admin.POST("/channels/:id/disabled", s.channelDisabledForm)
-	admin.GET("/audit", s.auditAdminPage)
-}
-
 // pageSizeUsers is how many people the directory list shows at a time.
 const pageSizeUsers = 50
 

@@ -9,35 +9,6 @@ import (
 	"firsthand/store"
 )
 
-// authorPageRoutes are the pages of authors, managers and admins. Every
-// route checks roles on the server; the navigation only hides what a
-// person cannot use.
-func (s *Server) authorPageRoutes(in *gin.RouterGroup) {
-	const (
-		author  = briefing.RoleAuthor
-		manager = briefing.RoleManager
-	)
-	staff := in.Group("", s.requireAny(author, manager))
-	staff.GET("/announcements", s.announcementsPage)
-	staff.GET("/announcements/:id", s.dashboardPage)
-	staff.GET("/announcements/:id/receipts.csv", s.receiptsCSVPage)
-	staff.POST("/announcements/:id/remind", s.remindForm)
-	staff.POST("/announcements/:id/deliveries/:delivery/retry", s.retryForm)
-	staff.POST("/announcements/:id/withdraw", s.withdrawForm)
-	staff.POST("/announcements/:id/release", s.requireAny(manager), s.releaseForm)
-
-	authors := in.Group("", s.requireAny(author))
-	authors.GET("/announcements/new", s.editorNew)
-	authors.POST("/announcements/new", s.editorSubmit)
-	authors.GET("/announcements/:id/edit", s.editorEdit)
-	authors.POST("/announcements/:id/edit", s.editorSubmit)
-	authors.GET("/announcements/:id/publish", s.publishConfirm)
-	authors.POST("/announcements/:id/publish", s.publishForm)
-	authors.POST("/announcements/:id/questions/:question/answer", s.answerForm)
-
-	s.adminPageRoutes(in)
-}
-
 // pageSizeAnnouncements is how many announcements the list shows at a time.
 const pageSizeAnnouncements = 25
 

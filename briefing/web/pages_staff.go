@@ -9,21 +9,6 @@ import (
 	"firsthand/briefing"
 )
 
-// pageRoutes are the pages for people. Forms post to the same origin and
-// work without JavaScript; the cross-origin guard protects them.
-func (s *Server) pageRoutes(r *gin.Engine) {
-	pg := r.Group("", limitBody(MaxBody), s.authenticate)
-	pg.GET("/", s.home)
-	pg.POST("/signin", s.signInForm)
-
-	in := pg.Group("", s.signedIn)
-	in.POST("/signout", s.signOutForm)
-	in.GET("/briefings/:id", s.briefingPage)
-	in.POST("/briefings/:id/ack", s.ackForm)
-	in.POST("/briefings/:id/questions", s.askForm)
-	s.authorPageRoutes(in)
-}
-
 type signInData struct {
 	Email, Next, Error string
 }
