@@ -6,41 +6,32 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
 
-// receiver is a webhook endpoint that answers with status(n) to its n-th
-// request (1-based) and remembers every webhook-id it was sent.
-type receiver struct {
-	mu     sync.Mutex
-	ids    []string
-	status func(n int) int
-	srv    *httptest.Server
-}
+// receiver is the test kit's receiver as a webhook endpoint that answers
+// with status(n) to its n-th request (1-based).
+type receiver struct{ *testkit.Receiver }
 
 func newReceiver(t *testing.T, status func(n int) int) *receiver {
-	r := &receiver{status: status}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		r.mu.Lock()
-		r.ids = append(r.ids, req.Header.Get("webhook-id"))
-		n := len(r.ids)
-		r.mu.Unlock()
-		w.WriteHeader(r.status(n))
-	}))
-	t.Cleanup(r.srv.Close)
-	return r
+	return &receiver{testkit.NewReceiver(t, func(n int, _ testkit.Request) testkit.Response {
+		return testkit.Response{Status: status(n)}
+	})}
 }
 
+// got returns the webhook-id of every request, in order.
 func (r *receiver) got() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.ids...)
+	var ids []string
+	for _, req := range r.Requests() {
+		ids = append(ids, req.Header.Get("webhook-id"))
+	}
+	return ids
 }
 
 func always(code int) func(int) int { return func(int) int { return code } }
@@ -96,7 +87,7 @@ func TestRetryUntilAccepted(t *testing.T) {
 		}
 		return http.StatusNoContent
 	})
-	ch := addWebhook(t, st, "press", rc.srv.URL+"/hook")
+	ch := addWebhook(t, st, "press", rc.URL+"/hook")
 	_, logs := start(t, st, Options{RetryDelay: fastRetry})
 	a := released(t, st, ch)
 
@@ -138,10 +129,10 @@ func TestSlowAndFailingChannels(t *testing.T) {
 	t.Cleanup(slow.Close)
 	good1 := newReceiver(t, always(http.StatusOK))
 	good2 := newReceiver(t, always(http.StatusOK))
-	chFail := addWebhook(t, st, "failing", failing.srv.URL)
+	chFail := addWebhook(t, st, "failing", failing.URL)
 	chSlow := addWebhook(t, st, "slow", slow.URL)
-	ch1 := addWebhook(t, st, "good1", good1.srv.URL)
-	ch2 := addWebhook(t, st, "good2", good2.srv.URL)
+	ch1 := addWebhook(t, st, "good1", good1.URL)
+	ch2 := addWebhook(t, st, "good2", good2.URL)
 	start(t, st, Options{RetryDelay: fastRetry})
 	a := released(t, st, chFail, chSlow, ch1, ch2)
 
@@ -175,7 +166,7 @@ func TestGoneDisablesChannel(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
 	rc := newReceiver(t, always(http.StatusGone))
-	ch := addWebhook(t, st, "gone", rc.srv.URL)
+	ch := addWebhook(t, st, "gone", rc.URL)
 	start(t, st, Options{RetryDelay: fastRetry})
 	a := released(t, st, ch)
 

@@ -2,13 +2,7 @@ package embargo
 
 import (
 	"fmt"
-	"io"
-	"mime"
-	"mime/quotedprintable"
-	"net"
-	"net/mail"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +10,7 @@ import (
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
 
@@ -24,115 +19,34 @@ type smtpMsg struct {
 	to, subject, messageID, body string
 }
 
-// smtpServer is a real SMTP server in the test process that records what
-// it is sent and answers 451 to its first failFirst DATA commands.
-type smtpServer struct {
-	mu        sync.Mutex
-	failFirst int
-	datas     int
-	accepted  []smtpMsg
-	rejected  []smtpMsg
-	addr      string
-	sessions  int             // connections opened
-	refuse    map[string]bool // addresses answered 550 for good
-	rcptErr   *smtp.SMTPError // if set, the answer to every RCPT TO
-	perConn   int             // if > 0, a connection takes this many mails, then 421
-}
+// smtpServer is the test kit's real SMTP server, seen as these tests read it.
+type smtpServer struct{ *testkit.SMTP }
 
+// newSMTP starts a server that answers 451 to its first failFirst DATA commands.
 func newSMTP(t testing.TB, failFirst int) *smtpServer {
 	t.Helper()
-	b := &smtpServer{failFirst: failFirst}
-	srv := smtp.NewServer(b)
-	srv.Domain = "localhost"
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.addr = l.Addr().String()
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return b
+	return &smtpServer{testkit.StartSMTP(t, testkit.SMTPOptions{FailData: failFirst})}
 }
 
 func (b *smtpServer) mailer(t testing.TB) *channel.Mailer {
 	t.Helper()
-	m, err := channel.NewMailer("smtp://"+b.addr, "Firsthand <firsthand@example.com>")
+	m, err := channel.NewMailer("smtp://"+b.Addr, "Firsthand <firsthand@example.com>")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func (b *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.sessions++
-	return &smtpSession{b: b}, nil
-}
-
 func (b *smtpServer) got() (accepted, rejected []smtpMsg) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]smtpMsg(nil), b.accepted...), append([]smtpMsg(nil), b.rejected...)
+	return msgsOf(b.Mails()), msgsOf(b.Rejected())
 }
 
-type smtpSession struct {
-	b     *smtpServer
-	to    []string
-	mails int // accepted in this connection
-}
-
-func (s *smtpSession) Reset()        { s.to = nil }
-func (s *smtpSession) Logout() error { return nil }
-
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error {
-	s.b.mu.Lock()
-	defer s.b.mu.Unlock()
-	if s.b.perConn > 0 && s.mails >= s.b.perConn {
-		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "too many mails, come back"}
+func msgsOf(ms []testkit.Mail) []smtpMsg {
+	out := make([]smtpMsg, len(ms))
+	for i, m := range ms {
+		out[i] = smtpMsg{to: strings.Join(m.To, ","), subject: m.Subject(), messageID: m.Header().Get("Message-Id"), body: m.Body()}
 	}
-	return nil
-}
-
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.b.mu.Lock()
-	defer s.b.mu.Unlock()
-	if s.b.refuse[to] {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
-	}
-	if s.b.rcptErr != nil {
-		return s.b.rcptErr
-	}
-	s.to = append(s.to, to)
-	return nil
-}
-
-func (s *smtpSession) Data(r io.Reader) error {
-	m, err := mail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	raw, err := io.ReadAll(m.Body)
-	if err != nil {
-		return err
-	}
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		if dec, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(string(raw)))); err == nil {
-			raw = dec
-		}
-	}
-	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	msg := smtpMsg{to: strings.Join(s.to, ","), subject: subject, messageID: m.Header.Get("Message-Id"), body: string(raw)}
-	s.b.mu.Lock()
-	defer s.b.mu.Unlock()
-	s.b.datas++
-	if s.b.datas <= s.b.failFirst {
-		s.b.rejected = append(s.b.rejected, msg)
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
-	}
-	s.b.accepted = append(s.b.accepted, msg)
-	s.mails++
-	return nil
+	return out
 }
 
 func fastBackoff(int) time.Duration { return 20 * time.Millisecond }
@@ -203,10 +117,8 @@ func TestBriefingMailOneSessionPerChunk(t *testing.T) {
 	start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff})
 	publish(t, st, draft(t, st, author, briefing.Policy{}))
 	waitMailed(t, st, srv, 12)
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	if srv.sessions != 1 {
-		t.Errorf("12 mails took %d SMTP connections, want 1", srv.sessions)
+	if n := srv.Connections(); n != 1 {
+		t.Errorf("12 mails took %d SMTP connections, want 1", n)
 	}
 }
 
@@ -217,7 +129,9 @@ func TestRefusedAddressDoesNotHoldUpOthers(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
 	srv := newSMTP(t, 0)
-	srv.refuse = map[string]bool{"e2@example.com": true}
+	srv.Set(func(o *testkit.SMTPOptions) {
+		o.RcptErr = map[string]*smtp.SMTPError{"e2@example.com": testkit.NoSuchUser("e2@example.com")}
+	})
 	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
 	for i := range 5 {
 		addUser(t, st, fmt.Sprintf("e%d@example.com", i), "Sales")
@@ -252,7 +166,9 @@ func TestRelayRefusalIsRetried(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
 	srv := newSMTP(t, 0)
-	srv.rcptErr = &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "relay access denied"}
+	srv.Set(func(o *testkit.SMTPOptions) {
+		o.RcptErr = map[string]*smtp.SMTPError{"*": {Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "relay access denied"}}
+	})
 	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
 	for i := range 3 {
 		addUser(t, st, fmt.Sprintf("e%d@example.com", i), "Sales")
@@ -277,7 +193,7 @@ func TestMailSessionLimit(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
 	srv := newSMTP(t, 0)
-	srv.perConn = 3
+	srv.Set(func(o *testkit.SMTPOptions) { o.PerConn = 3 })
 	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
 	for i := range 10 {
 		addUser(t, st, fmt.Sprintf("e%d@example.com", i), "Sales")
@@ -294,10 +210,8 @@ func TestMailSessionLimit(t *testing.T) {
 		}
 		seen[m.to] = true
 	}
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	if srv.sessions != 4 {
-		t.Errorf("10 mails at 3 a connection took %d connections, want 4", srv.sessions)
+	if n := srv.Connections(); n != 4 {
+		t.Errorf("10 mails at 3 a connection took %d connections, want 4", n)
 	}
 }
 
@@ -328,7 +242,7 @@ func TestReleaseAndFailureMails(t *testing.T) {
 	manager := addUser(t, st, "boss@example.com", "Sales", briefing.RoleManager)
 	e1 := addUser(t, st, "e1@example.com", "Sales")
 	gone := newReceiver(t, always(410))
-	ch := addWebhook(t, st, "press wire", gone.srv.URL)
+	ch := addWebhook(t, st, "press wire", gone.URL)
 	a := draft(t, st, author, briefing.Policy{Threshold: 1}, ch)
 	start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff, RetryDelay: fastRetry})
 	publish(t, st, a)

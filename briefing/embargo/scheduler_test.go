@@ -1,7 +1,6 @@
 package embargo
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -11,31 +10,13 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
-
-// syncBuffer collects logs from many goroutines; a failing test prints it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *syncBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
 
 func newStore(t testing.TB) *store.Store {
 	t.Helper()
@@ -49,9 +30,9 @@ func newStore(t testing.TB) *store.Store {
 
 // start runs a scheduler wired to st the way the server wires it, and
 // shuts it down (waiting for its jobs) before the store is closed.
-func start(t testing.TB, st *store.Store, opts Options) (*Scheduler, *syncBuffer) {
+func start(t testing.TB, st *store.Store, opts Options) (*Scheduler, *testkit.LockedBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testkit.LockedBuffer{}
 	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if opts.BaseURL == "" {
 		opts.BaseURL = "https://news.example.com/"

@@ -28,6 +28,7 @@ import (
 
 	"firsthand/briefing"
 	"firsthand/briefing/embargo"
+	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
 
@@ -54,7 +55,7 @@ type browserEnv struct {
 	st      *store.Store
 	url     string
 	browser context.Context
-	logs    *lockedBuffer
+	logs    *testkit.LockedBuffer
 
 	mu       sync.Mutex
 	requests []string // every URL any tab asked for
@@ -74,7 +75,7 @@ func newBrowserEnv(t *testing.T, seed func(st *store.Store)) *browserEnv {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
-	logs := &lockedBuffer{}
+	logs := &testkit.LockedBuffer{}
 	srv, err := New(Config{Store: st, BaseURL: base, Version: "browser-test",
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {

@@ -15,12 +15,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"firsthand/briefing"
+	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
 
@@ -33,26 +33,7 @@ type testApp struct {
 	// client does not follow redirects and keeps no cookies: every test
 	// says which credential a request carries.
 	client *http.Client
-	logs   *lockedBuffer
-}
-
-// lockedBuffer collects the server's log lines; handlers write to it from
-// the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs   *testkit.LockedBuffer
 }
 
 // newTestApp opens a fresh store and serves web.New over it. A change to
@@ -69,7 +50,7 @@ func newTestApp(t *testing.T, configure ...func(*Config)) *testApp {
 			t.Errorf("store.Close: %v", err)
 		}
 	})
-	logs := &lockedBuffer{}
+	logs := &testkit.LockedBuffer{}
 	cfg := Config{
 		Store:   st,
 		BaseURL: "http://news.example.test",

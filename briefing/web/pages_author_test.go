@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
 
@@ -26,7 +27,7 @@ type pgApp struct {
 	st     *store.Store
 	ts     *httptest.Server
 	client *http.Client
-	logs   *lockedBuffer
+	logs   *testkit.LockedBuffer
 }
 
 type pgUser struct {
@@ -49,7 +50,7 @@ func newPgApp(t *testing.T) *pgApp {
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
-	logs := &lockedBuffer{}
+	logs := &testkit.LockedBuffer{}
 	srv, err := New(Config{Store: st, BaseURL: "http://news.example.test", Version: "test",
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"firsthand/briefing/testkit"
 )
 
 // Crash safety, with the real binary in a child process killed by SIGKILL:
@@ -75,7 +77,7 @@ func cli(t *testing.T, bin string, args ...string) (stdout, stderr string, code 
 type proc struct {
 	URL    string
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *testkit.LockedBuffer
 	exited chan struct{} // closed when the process has been waited for
 	err    error
 }
@@ -85,7 +87,7 @@ type proc struct {
 func startProc(t *testing.T, bin, db string, env ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
-	p := &proc{URL: "http://" + addr, out: &syncBuffer{}, exited: make(chan struct{})}
+	p := &proc{URL: "http://" + addr, out: &testkit.LockedBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve", "--addr", addr, "--db", db)
 	p.cmd.Env = childEnv(env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"firsthand/briefing/testkit"
 )
 
 // The gate tests' server: an admin, the four channels, and helpers to
@@ -56,7 +58,7 @@ const gateAdmin = "admin@gate.example.com"
 // at them.
 func newSinks(t *testing.T) *gateEnv {
 	t.Helper()
-	e := &gateEnv{t: t, mail: &mailbox{press: "press@gate.example.com"}}
+	e := &gateEnv{t: t, mail: &mailbox{SMTP: testkit.StartSMTP(t, testkit.SMTPOptions{}), press: "press@gate.example.com"}}
 	key := make([]byte, 24)
 	rand.Read(key)
 	e.secret = "whsec_" + base64.StdEncoding.EncodeToString(key)
@@ -64,10 +66,10 @@ func newSinks(t *testing.T) *gateEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.webhook = newReceiver(t, func(r *http.Request, body []byte) (string, error) {
+	e.webhook = newReceiver(t, func(r testkit.Request) (string, error) {
 		// An independent implementation of Standard Webhooks verifies
 		// the signature, the timestamp's freshness and the headers.
-		if err := verifier.Verify(body, r.Header); err != nil {
+		if err := verifier.Verify(r.Body, r.Header); err != nil {
 			return "", fmt.Errorf("webhook: signature does not verify: %v", err)
 		}
 		var ev struct {
@@ -77,8 +79,8 @@ func newSinks(t *testing.T) *gateEnv {
 				ReleasedAt                    string `json:"released_at"`
 			}
 		}
-		if err := json.Unmarshal(body, &ev); err != nil || ev.Type != "announcement.released" {
-			return "", fmt.Errorf("webhook: body %s is not an announcement.released event (%v)", body, err)
+		if err := json.Unmarshal(r.Body, &ev); err != nil || ev.Type != "announcement.released" {
+			return "", fmt.Errorf("webhook: body %s is not an announcement.released event (%v)", r.Body, err)
 		}
 		if ev.Data.ID == "" || ev.Data.Title == "" || ev.Data.URL == "" || ev.Data.ReleasedAt == "" {
 			return "", fmt.Errorf("webhook: event data %+v lacks a field of the contract", ev.Data)
@@ -88,16 +90,16 @@ func newSinks(t *testing.T) *gateEnv {
 		}
 		return r.Header.Get("webhook-id"), nil
 	})
-	e.slack = newReceiver(t, func(r *http.Request, body []byte) (string, error) {
+	e.slack = newReceiver(t, func(r testkit.Request) (string, error) {
 		var m struct{ Text string }
-		if err := json.Unmarshal(body, &m); err != nil || m.Text == "" {
-			return "", fmt.Errorf("slack: body %s has no text (%v)", body, err)
+		if err := json.Unmarshal(r.Body, &m); err != nil || m.Text == "" {
+			return "", fmt.Errorf("slack: body %s has no text (%v)", r.Body, err)
 		}
 		return "", nil
 	})
-	e.mastodon = newReceiver(t, func(r *http.Request, body []byte) (string, error) {
-		if r.Method != http.MethodPost || r.URL.Path != "/api/v1/statuses" {
-			return "", fmt.Errorf("mastodon: %s %s, want POST /api/v1/statuses", r.Method, r.URL.Path)
+	e.mastodon = newReceiver(t, func(r testkit.Request) (string, error) {
+		if r.Method != http.MethodPost || r.Path != "/api/v1/statuses" {
+			return "", fmt.Errorf("mastodon: %s %s, want POST /api/v1/statuses", r.Method, r.Path)
 		}
 		if got := r.Header.Get("Authorization"); got != "Bearer "+mastodonToken {
 			return "", fmt.Errorf("mastodon: Authorization %q, want the channel's bearer token", got)
@@ -107,12 +109,12 @@ func newSinks(t *testing.T) *gateEnv {
 			return "", fmt.Errorf("mastodon: no Idempotency-Key")
 		}
 		var m struct{ Status string }
-		if err := json.Unmarshal(body, &m); err != nil || m.Status == "" {
-			return "", fmt.Errorf("mastodon: body %s has no status (%v)", body, err)
+		if err := json.Unmarshal(r.Body, &m); err != nil || m.Status == "" {
+			return "", fmt.Errorf("mastodon: body %s has no status (%v)", r.Body, err)
 		}
 		return key, nil
 	})
-	e.smtpAddr = startSMTP(t, e.mail)
+	e.smtpAddr = e.mail.Addr
 	t.Cleanup(func() {
 		for _, rc := range []*receiver{e.webhook, e.slack, e.mastodon} {
 			for _, p := range rc.trouble() {
@@ -130,9 +132,9 @@ func (e *gateEnv) connect(base, adminToken string) {
 	e.base, e.admin = base, newAPI(base, adminToken)
 
 	for _, ch := range []map[string]any{
-		{"name": "Partners", "kind": "webhook", "config": map[string]any{"url": e.webhook.srv.URL + "/hooks/firsthand", "secret": e.secret}},
-		{"name": "Team chat", "kind": "slack", "config": map[string]any{"url": e.slack.srv.URL + "/services/T0/B0/xyz"}},
-		{"name": "Fediverse", "kind": "mastodon", "config": map[string]any{"instance": e.mastodon.srv.URL, "access_token": mastodonToken}},
+		{"name": "Partners", "kind": "webhook", "config": map[string]any{"url": e.webhook.URL + "/hooks/firsthand", "secret": e.secret}},
+		{"name": "Team chat", "kind": "slack", "config": map[string]any{"url": e.slack.URL + "/services/T0/B0/xyz"}},
+		{"name": "Fediverse", "kind": "mastodon", "config": map[string]any{"instance": e.mastodon.URL, "access_token": mastodonToken}},
 		{"name": "Press list", "kind": "email", "config": map[string]any{"to": []string{e.mail.press}, "subject_prefix": "[Press] "}},
 	} {
 		var c struct{ ID, Name, Kind string }

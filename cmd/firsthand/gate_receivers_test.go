@@ -1,24 +1,21 @@
 package main
 
 import (
-	"io"
-	"log"
-	"net"
 	"net/http"
-	"net/http/httptest"
+	"net/mail"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
+	"firsthand/briefing/testkit"
 )
 
 // The release gate, end to end: a server started by run, with one real
-// receiver per channel kind (httptest servers for webhook, Slack and
-// Mastodon, an in-process SMTP server for e-mail). Every announcement of a
-// test carries a tag in its title and channel texts, so the receivers can
-// tell which announcement a request is for.
+// receiver per channel kind (the test kit's HTTP receivers for webhook,
+// Slack and Mastodon, its in-process SMTP server for e-mail). Every
+// announcement of a test carries a tag in its title and channel texts, so
+// the receivers can tell which announcement a request is for.
 
 // hit is one request a receiver got.
 type hit struct {
@@ -32,16 +29,31 @@ type hit struct {
 // requests from 1. check validates a request the way the real service
 // would; a failed check is answered 400 and reported by the test.
 type receiver struct {
-	srv    *httptest.Server
-	status func(n int) int
-	check  func(r *http.Request, body []byte) (key string, err error)
+	*testkit.Receiver
+	check func(r testkit.Request) (key string, err error)
 
 	mu       sync.Mutex
-	hits     []hit
+	status   func(n int) int
+	keys     map[int]string // by request number
 	problems []string
-	holdTag  string        // the first request carrying it hangs …
-	held     bool          // (it has arrived) …
-	unhold   chan struct{} // … until this is closed
+}
+
+func newReceiver(t *testing.T, check func(r testkit.Request) (string, error)) *receiver {
+	rc := &receiver{check: check, status: func(int) int { return http.StatusOK }, keys: map[int]string{}}
+	rc.Receiver = testkit.NewReceiver(t, rc.respond)
+	return rc
+}
+
+func (rc *receiver) respond(n int, r testkit.Request) testkit.Response {
+	key, err := rc.check(r)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if err != nil {
+		rc.problems = append(rc.problems, err.Error())
+		return testkit.Response{Status: http.StatusBadRequest}
+	}
+	rc.keys[n] = key
+	return testkit.Response{Status: rc.status(n)}
 }
 
 // answer sets what the receiver answers to its n-th request.
@@ -55,58 +67,18 @@ func (rc *receiver) answer(status func(n int) int) {
 // as a receiver does that is slow at the moment of a crash, until
 // release is called. release is also called when the test ends.
 func (rc *receiver) holdFirst(t *testing.T, tag string) (release func()) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.holdTag, rc.unhold = tag, make(chan struct{})
-	var once sync.Once
-	unhold := rc.unhold
-	release = func() { once.Do(func() { close(unhold) }) }
-	t.Cleanup(release) // before the httptest server's Close waits for it
-	return release
-}
-
-func newReceiver(t *testing.T, check func(r *http.Request, body []byte) (string, error)) *receiver {
-	rc := &receiver{check: check, status: func(int) int { return http.StatusOK }}
-	rc.srv = httptest.NewServer(http.HandlerFunc(rc.serve))
-	t.Cleanup(rc.srv.Close)
-	return rc
-}
-
-func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
-	at := time.Now()
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	key, err := rc.check(r, body)
-	rc.mu.Lock()
-	status := http.StatusBadRequest
-	if err != nil {
-		rc.problems = append(rc.problems, err.Error())
-	} else {
-		status = rc.status(len(rc.hits) + 1)
-	}
-	rc.hits = append(rc.hits, hit{at: at, key: key, body: string(body), status: status})
-	var hold chan struct{}
-	if rc.holdTag != "" && !rc.held && strings.Contains(string(body), rc.holdTag) {
-		rc.held, hold = true, rc.unhold
-	}
-	rc.mu.Unlock()
-	if hold != nil {
-		<-hold
-	}
-	w.WriteHeader(status)
+	return rc.HoldFirst(t, func(r testkit.Request) bool { return strings.Contains(string(r.Body), tag) })
 }
 
 // tagged returns the requests whose body carries tag.
 func (rc *receiver) tagged(tag string) []hit {
+	reqs := rc.Requests()
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	var out []hit
-	for _, h := range rc.hits {
-		if strings.Contains(h.body, tag) {
-			out = append(out, h)
+	for i, r := range reqs {
+		if strings.Contains(string(r.Body), tag) {
+			out = append(out, hit{at: r.At, key: rc.keys[i+1], body: string(r.Body), status: r.Status})
 		}
 	}
 	return out
@@ -118,73 +90,32 @@ func (rc *receiver) trouble() []string {
 	return append([]string(nil), rc.problems...)
 }
 
-// mailbox is a real SMTP server's backend. It keeps the messages sent to
-// the press address, the e-mail channel's only recipient; notices to
-// staff go elsewhere and are ignored.
+// mailbox is the test kit's SMTP server, read for the messages sent to the
+// press address, the e-mail channel's only recipient; notices to staff go
+// elsewhere and are ignored.
 type mailbox struct {
+	*testkit.SMTP
 	press string
-	mu    sync.Mutex
-	hits  []hit
 }
 
-func (mb *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{mb: mb}, nil }
-
 func (mb *mailbox) tagged(tag string) []hit {
-	mb.mu.Lock()
-	defer mb.mu.Unlock()
 	var out []hit
-	for _, h := range mb.hits {
-		if strings.Contains(h.body, tag) {
-			out = append(out, h)
+	for _, m := range mb.Mails() {
+		toPress := false
+		for _, to := range m.To {
+			toPress = toPress || strings.EqualFold(to, mb.press)
+		}
+		if toPress && strings.Contains(string(m.Data), tag) {
+			out = append(out, hit{at: m.At, key: messageID(m), body: string(m.Data), status: 250})
 		}
 	}
 	return out
 }
 
-type mailSession struct {
-	mb    *mailbox
-	press bool
-}
-
-func (s *mailSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.press = s.press || strings.EqualFold(to, s.mb.press)
-	return nil
-}
-
-func (s *mailSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
+func messageID(m testkit.Mail) string {
+	msg, err := mail.ReadMessage(strings.NewReader(string(m.Data)))
 	if err != nil {
-		return err
+		return ""
 	}
-	if s.press {
-		h := hit{at: time.Now(), body: string(data), status: 250}
-		for _, line := range strings.Split(string(data), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "Message-ID") {
-				h.key = strings.TrimSpace(v)
-			}
-		}
-		s.mb.mu.Lock()
-		s.mb.hits = append(s.mb.hits, h)
-		s.mb.mu.Unlock()
-	}
-	return nil
-}
-
-func (s *mailSession) Reset()        { s.press = false }
-func (s *mailSession) Logout() error { return nil }
-
-func startSMTP(t *testing.T, mb *mailbox) string {
-	t.Helper()
-	s := smtp.NewServer(mb)
-	s.Domain = "localhost"
-	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	s.ErrorLog = log.New(io.Discard, "", 0)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = s.Serve(l) }()
-	t.Cleanup(func() { _ = s.Close() })
-	return l.Addr().String()
+	return strings.TrimSpace(msg.Header.Get("Message-ID"))
 }

@@ -10,33 +10,15 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"firsthand/briefing/testkit"
 )
 
 // This file holds the helpers every test of the command shares: running a
 // subcommand in-process through run, a server started the same way, and a
 // small JSON client for the API. The tests of main.go itself come last.
-
-// syncBuffer is a bytes.Buffer that a server goroutine may write while a
-// test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // envOf is a getenv over a fixed map: the tests never read the real
 // environment, so a FIRSTHAND_* variable on the machine cannot change them.
@@ -88,8 +70,8 @@ func freeAddr(t *testing.T) string {
 // testServer is `firsthand serve` running in-process in a goroutine.
 type testServer struct {
 	URL    string
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *testkit.LockedBuffer
+	stderr *testkit.LockedBuffer
 	cancel context.CancelFunc
 	exited chan struct{} // closed when run has returned, err
 	err    error
@@ -111,7 +93,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *testServer
 		args = append(args, "--addr", addr)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &testServer{URL: "http://" + addr, stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, exited: make(chan struct{})}
+	s := &testServer{URL: "http://" + addr, stdout: &testkit.LockedBuffer{}, stderr: &testkit.LockedBuffer{}, cancel: cancel, exited: make(chan struct{})}
 	go func() {
 		defer close(s.exited)
 		s.err = run(ctx, append([]string{"serve"}, args...), envOf(env), s.stdout, s.stderr)
