@@ -142,10 +142,14 @@ const (
 	DeliveryFailed  DeliveryState = "failed"
 )
 
-// Delivery is one announcement going out on one channel. Its ID is the
-// idempotency key of every attempt: receivers deduplicate resends by it.
+// Delivery is one announcement going out on one channel. Its ReceiverID is
+// the idempotency key of every attempt: receivers deduplicate resends by it.
 type Delivery struct {
-	ID             string        `json:"id"`
+	ID string `json:"id"`
+	// ReceiverID is what the receiver sees as webhook-id, Idempotency-Key or
+	// Message-ID: random (NewReceiverID), fixed at creation, the same on
+	// every retry. ID is a sequence number and repeats after a restore.
+	ReceiverID     string        `json:"receiver_id"`
 	AnnouncementID string        `json:"announcement_id"`
 	ChannelID      string        `json:"channel_id"`
 	ChannelName    string        `json:"channel_name"`

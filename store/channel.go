@@ -10,9 +10,11 @@ import (
 
 // storedChannel keeps the config, secrets included, that briefing.Channel
 // never marshals: secrets stay in the database and never reach the API.
+// The config's JSON is sealed (channel_secret.go): neither the file nor a
+// backup holds a secret in clear.
 type storedChannel struct {
 	briefing.Channel
-	Config briefing.ChannelConfig `json:"config"`
+	SealedConfig []byte `json:"sealed_config"`
 }
 
 func getChannel(tx *bolt.Tx, key []byte) (*briefing.Channel, error) {
@@ -24,16 +26,31 @@ func getChannel(tx *bolt.Tx, key []byte) (*briefing.Channel, error) {
 	if err := json.Unmarshal(v, &sc); err != nil {
 		return nil, err
 	}
-	sc.Channel.Config = sc.Config
+	config, err := openChannelConfig(tx, key, sc.SealedConfig)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(config, &sc.Channel.Config); err != nil {
+		return nil, err
+	}
 	return &sc.Channel, nil
 }
 
 func putChannel(tx *bolt.Tx, c *briefing.Channel) error {
-	v, err := json.Marshal(storedChannel{Channel: *c, Config: c.Config})
+	key := u64(mustID(c.ID))
+	config, err := json.Marshal(c.Config)
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bChannels).Put(u64(mustID(c.ID)), v)
+	sealed, err := sealChannelConfig(tx, key, config)
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(storedChannel{Channel: *c, SealedConfig: sealed})
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bChannels).Put(key, v)
 }
 
 // CreateChannel stores a new external channel.

@@ -21,7 +21,7 @@ func createDelivery(tx *bolt.Tx, a *briefing.Announcement, channelID string, now
 		return err
 	}
 	d := &briefing.Delivery{
-		ID: formatID(id), AnnouncementID: a.ID, ChannelID: c.ID, ChannelName: c.Name, Kind: c.Kind,
+		ID: formatID(id), ReceiverID: briefing.NewReceiverID(), AnnouncementID: a.ID, ChannelID: c.ID, ChannelName: c.Name, Kind: c.Kind,
 		State: briefing.DeliveryPending, CreatedAt: now, NextAttemptAt: now,
 	}
 	if err := putDelivery(tx, d); err != nil {

@@ -56,6 +56,11 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 3: users in their binary form (user_codec.go). Older builds read
 	// every user as JSON, so the version moves even with no users.
 	binaryUsers,
+	// 4: channel configs sealed (channel_secret.go); the file is then
+	// scrubbed of the clear text the old records leave in free pages.
+	sealChannelSecrets,
+	// 5: every delivery has the id its receiver sees (delivery.go).
+	receiverIDs,
 }
 
 func compactAckEvents(tx *bolt.Tx) error {

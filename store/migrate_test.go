@@ -1,7 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -92,6 +96,24 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 		mustNoErr(t, tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
 			if _, err := decodeUser(v); err != nil {
 				t.Errorf("user %d after migration 3: %v (%q)", bytesToU64(k), err, v)
+			}
+			return nil
+		}))
+	},
+	// 4: no channel keeps a config in clear, and each one opens.
+	func(t *testing.T, tx *bolt.Tx) {
+		mustNoErr(t, tx.Bucket(bChannels).ForEach(func(k, v []byte) error {
+			if _, err := getChannel(tx, k); err != nil || bytes.Contains(v, []byte(`"config"`)) {
+				t.Errorf("channel %d after migration 4: %v (%s)", bytesToU64(k), err, v)
+			}
+			return nil
+		}))
+	},
+	// 5: every delivery has a receiver id.
+	func(t *testing.T, tx *bolt.Tx) {
+		mustNoErr(t, tx.Bucket(bDeliveries).ForEach(func(k, _ []byte) error {
+			if d, err := getDelivery(tx, k); err != nil || d.ReceiverID == "" {
+				t.Errorf("delivery %d after migration 5: %+v, %v", bytesToU64(k), d, err)
 			}
 			return nil
 		}))
@@ -215,6 +237,10 @@ func TestEachMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	box, err := newSecretBox(bytes.Repeat([]byte{7}, SecretKeySize))
+	mustNoErr(t, err)
+	boxes.Store(db, box)
+	defer boxes.Delete(db)
 	for i, m := range migrations {
 		mustNoErr(t, db.Update(func(tx *bolt.Tx) error { return m(tx) }))
 		mustNoErr(t, db.View(func(tx *bolt.Tx) error { migrationChecks[i](t, tx); return nil }))
@@ -241,4 +267,104 @@ func TestMigrateFromVersionZero(t *testing.T) {
 		t.Fatalf("Schema() = %d, %v; want %d", v, err, SchemaVersion())
 	}
 	mkUser(t, s, "works@example.com", "")
+}
+
+func TestMigrationSealsChannelSecrets(t *testing.T) {
+	s, _ := openStore(t)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	// What a build before migration 4 wrote: the config in clear beside
+	// the public fields.
+	old := []map[string]any{
+		{"id": "1", "name": "Partners", "kind": "webhook", "purpose": "", "disabled": false, "created_at": at,
+			"config": map[string]any{"url": "https://partner.example/hook", "secret": atRestSecret}},
+		{"id": "2", "name": "Fediverse", "kind": "mastodon", "purpose": "news", "disabled": true, "note": "paused", "created_at": at,
+			"config": map[string]any{"instance": "https://social.example", "access_token": atRestToken}},
+	}
+	// Enough channels to fill several pages: the pages the migration frees
+	// are not all reused at once, as in a real database, so only the scrub
+	// takes the clear text out of the file.
+	for i := 3; i <= 60; i++ {
+		old = append(old, map[string]any{"id": formatID(uint64(i)), "name": fmt.Sprintf("Hook %d", i), "kind": "webhook", "created_at": at,
+			"config": map[string]any{"url": fmt.Sprintf("https://partner%d.example/hook", i), "secret": atRestSecret}})
+	}
+	mustNoErr(t, s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bChannels)
+		for _, c := range old {
+			v, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			seq, _ := b.NextSequence()
+			if err := b.Put(u64(seq), v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(keySchema, u64(3))
+	}))
+	path := s.Path()
+	mustNoErr(t, s.Close())
+	if file, _ := os.ReadFile(path); !bytes.Contains(file, []byte(atRestSecret)) {
+		t.Fatal("the old-format file does not hold the secret: the test proves nothing")
+	}
+
+	s, _ = openAt(t, path)
+	if v, err := s.Schema(); err != nil || v != SchemaVersion() {
+		t.Fatalf("Schema() = %d, %v; want %d", v, err, SchemaVersion())
+	}
+	hook, err := s.Channel("1")
+	mustNoErr(t, err)
+	masto, err := s.Channel("2")
+	mustNoErr(t, err)
+	if hook.Config.Secret != atRestSecret || hook.Config.URL != "https://partner.example/hook" || hook.Name != "Partners" {
+		t.Errorf("webhook after the migration = %+v", hook)
+	}
+	if masto.Config.AccessToken != atRestToken || !masto.Disabled || masto.Note != "paused" || masto.Purpose != "news" {
+		t.Errorf("mastodon after the migration = %+v", masto)
+	}
+	var backup bytes.Buffer
+	_, err = s.WriteBackup(&backup)
+	mustNoErr(t, err)
+	wantNoSecrets(t, "a backup after the migration", backup.Bytes())
+	mustNoErr(t, s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bMeta).Get(keyScrub) != nil {
+			t.Error("the scrub flag is still set after the scrub")
+		}
+		return nil
+	}))
+	// The ids go on from where they were.
+	c := mkChannel(t, s, "New")
+	if c.ID != "61" {
+		t.Errorf("a channel made after the migration has id %s, want 61", c.ID)
+	}
+	mustNoErr(t, s.Close())
+	file, err := os.ReadFile(path)
+	mustNoErr(t, err)
+	wantNoSecrets(t, "the database file after the migration", file)
+	if _, err := os.Stat(path + ".scrub"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the scrub left its copy behind: %v", err)
+	}
+}
+
+func TestMigrationGivesDeliveriesReceiverIDs(t *testing.T) {
+	s, _ := openStore(t)
+	// What a build before migration 5 wrote: no receiver_id; receivers saw
+	// the sequence number.
+	mustNoErr(t, s.db.Update(func(tx *bolt.Tx) error {
+		for n := uint64(1); n <= 3; n++ {
+			v, _ := json.Marshal(map[string]any{"id": formatID(n), "announcement_id": "1", "channel_id": "1",
+				"kind": "webhook", "state": "pending", "attempts": n - 1})
+			if err := tx.Bucket(bDeliveries).Put(u64(n), v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(keySchema, u64(4))
+	}))
+	s = reopen(t, s)
+	for n := 1; n <= 3; n++ {
+		d, err := s.Delivery(formatID(uint64(n)))
+		mustNoErr(t, err)
+		if d.ReceiverID != d.ID || d.Attempts != n-1 || d.State != briefing.DeliveryPending {
+			t.Errorf("delivery %d after the migration = %+v, want receiver id %q and the rest kept", n, d, d.ID)
+		}
+	}
 }

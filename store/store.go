@@ -21,7 +21,8 @@ type Store struct {
 	// worker and the scheduler wake on it.
 	OnPublish func()
 
-	commit committer // group commit of acknowledgements and reads (batch.go)
+	commit committer  // group commit of acknowledgements and reads (batch.go)
+	box    *secretBox // seals channel secrets (secretbox.go); nil when read-only
 }
 
 func (s *Store) signal(f func()) {
@@ -34,17 +35,53 @@ func (s *Store) signal(f func()) {
 var ErrLocked = errors.New("the database is in use by another process (is a server running on it?)")
 
 // Open opens or creates the database at path and runs pending migrations.
-func Open(path string) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      2 * time.Second,
-		FreelistType: bolt.FreelistMapType,
-	})
+// Channel secrets are sealed with the key given by WithSecretKey or, by
+// default, the key file beside the database (KeyFilePath), created on the
+// first start; a key that does not fit the database is refused here.
+func Open(path string, opts ...Option) (*Store, error) {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	bo := &bolt.Options{Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, ReadOnly: o.readOnly}
+	db, err := bolt.Open(path, 0o600, bo)
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w", path, ErrLocked)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	tune(db)
+	s := &Store{db: db, Now: func() time.Time { return time.Now().UTC() }}
+	if o.readOnly {
+		return s, nil
+	}
+	if err := s.start(path, bo, o); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// start readies a writable store: its secret key, its migrations, and the
+// scrub a migration may ask for.
+func (s *Store) start(path string, bo *bolt.Options, o openOptions) error {
+	box, err := openSecretBox(s.db, path, o)
+	if err != nil {
+		return err
+	}
+	s.box = box
+	boxes.Store(s.db, box)
+	if err := s.migrate(); err != nil {
+		return err
+	}
+	if err := s.scrubIfAsked(path, bo); err != nil {
+		return err
+	}
+	return recordKeyID(s.db, box)
+}
+
+func tune(db *bolt.DB) {
 	// For any caller of db.Batch. The acknowledgements and reads no longer
 	// use it: they go through the store's own group commit (batch.go), which
 	// cuts a batch when the writer is free rather than on this timer. The
@@ -53,16 +90,13 @@ func Open(path string) (*Store, error) {
 	// matches the concurrency we design for.
 	db.MaxBatchDelay = time.Millisecond
 	db.MaxBatchSize = 128
-	s := &Store{db: db, Now: func() time.Time { return time.Now().UTC() }}
-	if err := s.migrate(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
 }
 
 // Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	boxes.Delete(s.db)
+	return s.db.Close()
+}
 
 // Path is the file the store lives in.
 func (s *Store) Path() string { return s.db.Path() }

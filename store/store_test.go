@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,6 +69,19 @@ func reopen(tb testing.TB, s *Store) *Store {
 	}
 	s2, _ := openAt(tb, path)
 	return s2
+}
+
+// copyKey puts the key file of the database at from beside the one at to,
+// as a restore does.
+func copyKey(tb testing.TB, from, to string) {
+	tb.Helper()
+	k, err := os.ReadFile(KeyFilePath(from))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(KeyFilePath(to), k, 0o600); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 func mustNoErr(tb testing.TB, err error) {
@@ -225,7 +239,19 @@ func TestBackup(t *testing.T) {
 	// The original stays in use while the copy is opened.
 	mkUser(t, s, "after@example.com", "Sales")
 
+	// A backup opens only with its key beside it (or given): restored
+	// alone, it is refused rather than given a new key.
+	if b, err := Open(out); err == nil {
+		b.Close()
+		t.Fatal("Open of a backup without its key succeeded, want an error")
+	} else if !strings.Contains(err.Error(), "key file") || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("Open of a backup without its key: %v, want it to say the key file is missing", err)
+	}
+	copyKey(t, s.Path(), out)
 	b, _ := openAt(t, out)
+	if got, err := b.Channel(c.ID); err != nil || got.Config.Secret != c.Config.Secret {
+		t.Errorf("backup channel = %+v, %v; want the secret back with the key", got, err)
+	}
 	got, _, err := b.Users(UserFilter{})
 	mustNoErr(t, err)
 	if len(got) != len(want) {

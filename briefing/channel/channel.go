@@ -28,7 +28,8 @@ const SendTimeout = 10 * time.Second
 
 // Message is what one delivery carries to one channel.
 type Message struct {
-	DeliveryID     string // the idempotency key: webhook-id, Idempotency-Key, Message-ID base; the same on every retry
+	DeliveryID     string // the delivery's own id (the e-mail Message-ID base for now)
+	ReceiverID     string // what the receiver dedupes by: webhook-id, Idempotency-Key; random, the same on every retry
 	AnnouncementID string
 	Title          string
 	Summary        string
@@ -200,8 +201,8 @@ func urlSecrets(raw string) []string {
 
 // checkMessage rejects a message no receiver could deduplicate.
 func checkMessage(m Message) error {
-	if m.DeliveryID == "" {
-		return &Error{Msg: "the message has no delivery ID, so a retry could not be recognised"}
+	if m.DeliveryID == "" || m.ReceiverID == "" {
+		return &Error{Msg: "the message has no delivery ID or receiver ID, so a retry could not be recognised"}
 	}
 	return nil
 }

@@ -19,12 +19,14 @@ const (
 	testSlackPath  = "/services/T0001/B0001/slacksecretpart"
 	testToken      = "mastodon-token-do-not-leak"
 	testDeliveryID = "dlv_0123456789abcdef"
+	testReceiverID = "msg_0123456789abcdefghijklmnop"
 )
 
 // testMessage is a delivery as the outbox would hand it over.
 func testMessage() Message {
 	return Message{
 		DeliveryID:     testDeliveryID,
+		ReceiverID:     testReceiverID,
 		AnnouncementID: "ann-42",
 		Title:          "New pricing from 1 March",
 		Summary:        "Prices change.",
@@ -253,15 +255,20 @@ func TestSendWithoutDeliveryID(t *testing.T) {
 		t.Errorf("%s %s reached the receiver without a delivery ID", r.Method, r.URL.Path)
 	}))
 	defer srv.Close()
-	m := testMessage()
-	m.DeliveryID = ""
-	for _, c := range httpChannels(srv.URL) {
-		s, err := New(c, nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Send(t.Context(), m); err == nil {
-			t.Errorf("%s: Send without delivery ID = nil, want an error", c.Kind)
+	for name, clear := range map[string]func(*Message){
+		"delivery ID": func(m *Message) { m.DeliveryID = "" },
+		"receiver ID": func(m *Message) { m.ReceiverID = "" },
+	} {
+		m := testMessage()
+		clear(&m)
+		for _, c := range httpChannels(srv.URL) {
+			s, err := New(c, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Send(t.Context(), m); err == nil {
+				t.Errorf("%s: Send without %s = nil, want an error", c.Kind, name)
+			}
 		}
 	}
 }

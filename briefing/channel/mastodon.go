@@ -63,6 +63,6 @@ func (s *mastodon) Send(ctx context.Context, m Message) error {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("Authorization", "Bearer "+s.token)
-	h.Set("Idempotency-Key", m.DeliveryID)
+	h.Set("Idempotency-Key", m.ReceiverID)
 	return post(ctx, s.client, s.endpoint, h, body, s.token)
 }

@@ -30,7 +30,7 @@ func TestMastodonDelivery(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		"Authorization":   "Bearer " + testToken,
-		"Idempotency-Key": testDeliveryID,
+		"Idempotency-Key": testReceiverID,
 		"Content-Type":    "application/json",
 	} {
 		if got := r.header.Get(k); got != want {

@@ -80,9 +80,9 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 	ts := strconv.FormatInt(w.now().Unix(), 10)
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	h.Set("webhook-id", m.DeliveryID)
+	h.Set("webhook-id", m.ReceiverID)
 	h.Set("webhook-timestamp", ts)
-	h.Set("webhook-signature", "v1,"+w.sign(m.DeliveryID, ts, body))
+	h.Set("webhook-signature", "v1,"+w.sign(m.ReceiverID, ts, body))
 	return post(ctx, w.client, w.url, h, body, urlSecrets(w.url)...)
 }
 

@@ -82,8 +82,8 @@ func TestWebhookDelivery(t *testing.T) {
 	if got := r.header.Get("Content-Type"); got != "application/json" {
 		t.Errorf("Content-Type = %q, want application/json", got)
 	}
-	if got := r.header.Get("webhook-id"); got != testDeliveryID {
-		t.Errorf("webhook-id = %q, want the delivery ID %q", got, testDeliveryID)
+	if got := r.header.Get("webhook-id"); got != testReceiverID {
+		t.Errorf("webhook-id = %q, want the receiver ID %q", got, testReceiverID)
 	}
 	ts, err := strconv.ParseInt(r.header.Get("webhook-timestamp"), 10, 64)
 	if err != nil || ts < before || ts > time.Now().Unix() {
@@ -140,8 +140,8 @@ func TestWebhookRetryKeepsID(t *testing.T) {
 	reqs := rec.requests(t, 2)
 	wh, _ := standardwebhooks.NewWebhook(testSecret)
 	for i, r := range reqs {
-		if got := r.header.Get("webhook-id"); got != testDeliveryID {
-			t.Errorf("attempt %d: webhook-id = %q, want %q", i+1, got, testDeliveryID)
+		if got := r.header.Get("webhook-id"); got != testReceiverID {
+			t.Errorf("attempt %d: webhook-id = %q, want %q", i+1, got, testReceiverID)
 		}
 		if err := wh.Verify(r.body, r.header); err != nil {
 			t.Errorf("attempt %d: %v", i+1, err)

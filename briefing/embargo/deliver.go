@@ -220,6 +220,7 @@ func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) 
 	defer cancel()
 	err = sender.Send(ctx, channel.Message{
 		DeliveryID:     d.ID,
+		ReceiverID:     d.ReceiverID,
 		AnnouncementID: a.ID,
 		Title:          a.Title,
 		Summary:        a.Summary,

@@ -78,7 +78,7 @@ func (s *Server) sendTest(ctx context.Context, id, by string) error {
 	}
 	now := time.Now().UTC()
 	err = sender.Send(ctx, channel.Message{
-		DeliveryID: "test-" + now.Format("20060102T150405.000000000"), AnnouncementID: "test",
+		DeliveryID: "test-" + now.Format("20060102T150405.000000000"), ReceiverID: briefing.NewReceiverID(), AnnouncementID: "test",
 		Title: "Test from Firsthand", Summary: "This is a test message.", Text: "This is a test message from Firsthand: the channel works.",
 		URL: s.baseURL + "/news", ReleasedAt: now,
 	})
