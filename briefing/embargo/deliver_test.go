@@ -1,13 +1,17 @@
 package embargo
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
@@ -102,13 +106,65 @@ func TestRetryUntilAccepted(t *testing.T) {
 	if len(ids) != 3 {
 		t.Fatalf("receiver got %d requests, want 3", len(ids))
 	}
+	if !strings.HasPrefix(d.ReceiverID, briefing.ReceiverIDPrefix) {
+		t.Errorf("delivery receiver id = %q, want a random msg_ id", d.ReceiverID)
+	}
 	for i, id := range ids {
-		if id != d.ID {
-			t.Errorf("request %d: webhook-id = %q, want the delivery id %q every time", i+1, id, d.ID)
+		if id != d.ReceiverID {
+			t.Errorf("request %d: webhook-id = %q, want the delivery's receiver id %q every time", i+1, id, d.ReceiverID)
 		}
 	}
 	if strings.Contains(logs.String(), testSecret) {
 		t.Error("the log contains the webhook secret")
+	}
+}
+
+// TestWebhookSignsAfterRestart: the secret sealed in the database before a
+// restart signs the delivery after it, as an independent Standard Webhooks
+// verifier checks.
+func TestWebhookSignsAfterRestart(t *testing.T) {
+	t.Parallel()
+	verifier, err := standardwebhooks.NewWebhook(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := verifier.Verify(body, r.Header); err != nil {
+			t.Errorf("the receiver refuses the signature: %v", err)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		verified <- r.Header.Get("webhook-id")
+	}))
+	defer srv.Close()
+
+	path := filepath.Join(t.TempDir(), "firsthand.db")
+	key := bytes.Repeat([]byte{0x5a}, store.SecretKeySize)
+	st, err := store.Open(path, store.WithSecretKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := addWebhook(t, st, "press", srv.URL+"/hook")
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	st, err = store.Open(path, store.WithSecretKey(key))
+	if err != nil {
+		t.Fatalf("reopening with the same key: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	start(t, st, Options{RetryDelay: fastRetry})
+	a := released(t, st, ch)
+	select {
+	case id := <-verified:
+		if want := deliveryOn(t, st, a, ch).ReceiverID; id != want {
+			t.Errorf("webhook-id = %q, want the receiver id %q", id, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no verified delivery within 5 s")
 	}
 }
 
