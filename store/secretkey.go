@@ -55,7 +55,7 @@ func openSecretBox(db *bolt.DB, path string, o openOptions) (*secretBox, error) 
 		key, err = loadKeyFile(kf)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && recorded != nil:
-			return nil, fmt.Errorf("the key file %s is missing, and the channel secrets in %s are sealed with key %x: "+
+			return nil, fmt.Errorf("the key file %s is missing, and %s seals its channel secrets with key %x: "+
 				"put the key file that belongs with this database beside it, or set FIRSTHAND_SECRET_KEY to that key", kf, path, recorded)
 		case errors.Is(err, fs.ErrNotExist):
 			key, err = createKeyFile(kf)
@@ -69,7 +69,7 @@ func openSecretBox(db *bolt.DB, path string, o openOptions) (*secretBox, error) 
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
 	if recorded != nil && !bytes.Equal(recorded, box.id[:]) {
-		return nil, fmt.Errorf("%w: the channel secrets in %s are sealed with key %x, and %s is key %s; "+
+		return nil, fmt.Errorf("%w: %s seals its channel secrets with key %x, and %s is key %s; "+
 			"start with the key this database was made with", ErrWrongSecretKey, path, recorded, source, box.idString())
 	}
 	return box, nil

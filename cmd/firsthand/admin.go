@@ -18,6 +18,7 @@ func userAdd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	dept := fs.String("department", "", "department")
 	loc := fs.String("location", "", "location")
 	password := fs.String("password", "", "password for signing in to the web app")
+	secretKey := secretKeyFlag(fs, getenv)
 	var roles multi
 	fs.Var(&roles, "role", "role: employee (default), author, manager, admin; repeat for more")
 	if err := fs.Parse(args); err != nil {
@@ -38,7 +39,7 @@ func userAdd(args []string, getenv func(string) string, stdout, stderr io.Writer
 		}
 		u.PasswordHash = h
 	}
-	st, err := store.Open(*db)
+	st, err := openStore(*db, *secretKey)
 	if err != nil {
 		return err
 	}
@@ -54,10 +55,11 @@ func tokenCreate(args []string, getenv func(string) string, stdout, stderr io.Wr
 	fs := flagSet("token create", stderr)
 	db := envString(fs, getenv, "db", "firsthand.db", "database file")
 	email := fs.String("email", "", "the user's e-mail address (required)")
+	secretKey := secretKeyFlag(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := store.Open(*db)
+	st, err := openStore(*db, *secretKey)
 	if err != nil {
 		return err
 	}
@@ -84,7 +86,10 @@ func backup(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	if *out == "" {
 		return fmt.Errorf("name the backup file with --out FILE")
 	}
-	st, err := store.Open(*db)
+	// Read-only: a backup copies the bytes as they are, sealed secrets
+	// included, so it needs no key and runs no migration (a backup taken
+	// before an upgrade stays a copy of the old file).
+	st, err := store.Open(*db, store.ReadOnly())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -168,8 +169,58 @@ func TestBackup(t *testing.T) {
 	for _, e := range []string{"ada@example.com", "bob@example.com", "cleo@example.com"} {
 		mustCLI(t, "user", "add", "--db", db, "--email", e, "--name", e)
 	}
+	const secret, token = "whsec_YmFja3Vwc2VjcmV0YmFja3Vwc2VjcmV0", "mastodon-token-never-in-a-backup"
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*briefing.Channel{
+		{Name: "Partners", Kind: briefing.KindWebhook, Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: secret}},
+		{Name: "Fediverse", Kind: briefing.KindMastodon, Config: briefing.ChannelConfig{Instance: "https://social.example", AccessToken: token}},
+	} {
+		if err := st.CreateChannel(c, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
 	out := filepath.Join(dir, "backup.db")
+	// The backup copies bytes: it needs no key, not even the key file.
+	if err := os.Rename(store.KeyFilePath(db), filepath.Join(dir, "away.key")); err != nil {
+		t.Fatal(err)
+	}
 	mustCLI(t, "backup", "--db", db, "--out", out)
+	if err := os.Rename(filepath.Join(dir, "away.key"), store.KeyFilePath(db)); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{secret, token} {
+		if bytes.Contains(raw, []byte(s)) {
+			t.Errorf("the backup holds the secret %q in clear", s)
+		}
+	}
+	if !bytes.Contains(raw, []byte("Fediverse")) {
+		t.Error("the backup lacks the channel's name: the search proves nothing")
+	}
+	// Restored, it opens with its key beside it, and the secrets are back.
+	key, err := os.ReadFile(store.KeyFilePath(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(store.KeyFilePath(out), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := store.Open(out); err != nil {
+		t.Fatalf("opening the backup with its key: %v", err)
+	} else {
+		cs, err := st.Channels()
+		st.Close()
+		if err != nil || len(cs) != 2 || cs[0].Config.Secret != secret || cs[1].Config.AccessToken != token {
+			t.Errorf("channels in the restored backup = %+v, %v", cs, err)
+		}
+	}
 
 	want := userEmails(t, db)
 	if got := userEmails(t, out); !equalStrings(got, want) {

@@ -35,6 +35,8 @@ Usage:
 
 Every flag also reads FIRSTHAND_<FLAG> (FIRSTHAND_ADDR, FIRSTHAND_DB, FIRSTHAND_BASE_URL;
 FIRSTHAND_SMTP_URL and FIRSTHAND_MAIL_FROM configure mail). A flag wins over its variable.
+Channel secrets are encrypted with FIRSTHAND_SECRET_KEY (base64, 32 bytes) or, unset, the key
+file beside the database (firsthand.db.key): keep it with your backups.
 `
 
 // run is the whole program: the subcommand named by args, reading the

@@ -22,6 +22,7 @@ import (
 // validated once before anything starts.
 type serveConfig struct {
 	addr, db, baseURL, smtpURL, mailFrom string
+	storeOptions                         []store.Option // the secret key, if given
 	trustedProxies                       []string
 	sessionTTL                           time.Duration
 	demo                                 bool
@@ -45,11 +46,15 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	proxies := envString(fs, getenv, "trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	ttl := envString(fs, getenv, "session-ttl", "12h", "how long a browser sign-in lasts, e.g. 12h or 720h")
 	demo := envBool(fs, getenv, "demo", "on an empty database, create a demo organisation")
+	secretKey := secretKeyFlag(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	c = serveConfig{addr: *addr, db: *db, baseURL: strings.TrimRight(*base, "/"), smtpURL: *smtp, mailFrom: *from, demo: *demo}
 	var err error
+	if c.storeOptions, err = storeOptions(*secretKey); err != nil {
+		return c, err
+	}
 	if c.sessionTTL, err = time.ParseDuration(*ttl); err != nil || c.sessionTTL < minSessionTTL || c.sessionTTL > maxSessionTTL {
 		return c, fmt.Errorf("--session-ttl %q must be a duration from %s to %s, e.g. 12h", *ttl, minSessionTTL, maxSessionTTL)
 	}
@@ -87,7 +92,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	st, err := store.Open(cfg.db)
+	st, err := store.Open(cfg.db, cfg.storeOptions...)
 	if err != nil {
 		return err
 	}
