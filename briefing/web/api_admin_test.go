@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"os"
@@ -155,21 +156,44 @@ func TestAuditLog(t *testing.T) {
 	wantError(t, "audit as manager", a.get("/api/v1/audit", s.salesMgr.Token), 403, "forbidden", "")
 }
 
-// TestBackup: the backup is a database store.Open opens, with the same
-// users, taken while the server runs.
+// TestBackup: the backup is a database store.Open opens (with the key
+// beside it), with the same users, taken while the server runs, and with
+// no channel secret in clear.
 func TestBackup(t *testing.T) {
 	a := newTestApp(t)
 	s := a.staff()
 	ann := a.create(s.author, draftOf("Backed up", "Sales"))
 	a.publish(s.author, ann.ID)
+	const secret, token = "whsec_d2ViYmFja3Vwc2VjcmV0d2ViYmFja3Vw", "mastodon-token-not-in-the-backup"
+	for _, in := range []map[string]any{
+		{"name": "Partners", "kind": "webhook", "config": map[string]any{"url": "https://partner.example/hook", "secret": secret}},
+		{"name": "Fediverse", "kind": "mastodon", "config": map[string]any{"instance": "https://social.example", "access_token": token}},
+	} {
+		wantStatus(t, "POST /channels", a.do("POST", "/api/v1/channels", s.admin.Token, in), http.StatusCreated)
+	}
 
 	r := a.get("/api/v1/backup", s.admin.Token)
 	wantStatus(t, "GET /backup", r, http.StatusOK)
 	if ct := r.Header.Get("Content-Type"); ct != "application/octet-stream" {
 		t.Errorf("GET /backup: got Content-Type %q, want application/octet-stream", ct)
 	}
+	for _, sec := range []string{secret, token} {
+		if bytes.Contains(r.Body, []byte(sec)) {
+			t.Errorf("the backup holds the secret %q in clear", sec)
+		}
+	}
+	if !bytes.Contains(r.Body, []byte("Fediverse")) {
+		t.Error("the backup lacks the channel's name: the search proves nothing")
+	}
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if err := os.WriteFile(path, r.Body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	key, err := os.ReadFile(store.KeyFilePath(a.st.Path()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(store.KeyFilePath(path), key, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	copied, err := store.Open(path)
@@ -190,6 +214,9 @@ func TestBackup(t *testing.T) {
 	}
 	if got, err := copied.Announcement(ann.ID); err != nil || got.State != briefing.StateBriefing || got.Recipients != 4 {
 		t.Errorf("announcement in the backup: got %+v, %v, want in briefing with 4 recipients", got, err)
+	}
+	if cs, err := copied.Channels(); err != nil || len(cs) != 2 || cs[0].Config.Secret != secret || cs[1].Config.AccessToken != token {
+		t.Errorf("channels in the backup: got %+v, %v, want both with their secrets", cs, err)
 	}
 	if u, err := copied.UserByToken(s.sales1.Token); err != nil || u.ID != s.sales1.ID {
 		t.Errorf("token in the backup: got %v, %v, want it to work", u, err)
