@@ -18,8 +18,10 @@
 //	counters           annID | department index (uint16) → recipients | read | acknowledged (3 × uint32)
 //	questions          annID | questionID → JSON briefing.Question
 //	question_ann       questionID → annID
-//	channels           channelID → JSON channel with its config (secrets stay in here)
-//	deliveries         deliveryID → JSON briefing.Delivery
+//	meta               "secret_key_id" → the 4-byte id of the key that seals channel configs
+//	channels           channelID → JSON channel; its config sealed in "sealed_config":
+//	                   0x01 | key id (4) | nonce (12) | AES-256-GCM ciphertext and tag (secretbox.go)
+//	deliveries         deliveryID → JSON briefing.Delivery (receiver_id: what receivers see)
 //	deliveries_by_ann  annID | deliveryID → empty
 //	outbox             deliveryID → empty                (deliveries still to send)
 //	mail_jobs          jobID → JSON mailJob              (notifications still to e-mail)
