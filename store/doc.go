@@ -3,7 +3,8 @@
 // The bucket tree (ids are 8-byte big-endian sequence numbers, so cursor
 // order is id order; "|" is concatenation, not a byte):
 //
-//	meta               "schema" → uint64 schema version
+//	meta               "schema" → uint64 schema version; "secret_key_id" → the 4-byte id of the
+//	                   key that seals channel configs; "scrub" → set while the file must be compacted
 //	users              userID → 0x01 | flags | created_at | uvarint id | strings | roles | password hash
 //	                   (binary briefing.User, laid out in user_codec.go; JSON before schema 3)
 //	users_by_email     normalised e-mail → userID
@@ -18,7 +19,6 @@
 //	counters           annID | department index (uint16) → recipients | read | acknowledged (3 × uint32)
 //	questions          annID | questionID → JSON briefing.Question
 //	question_ann       questionID → annID
-//	meta               "secret_key_id" → the 4-byte id of the key that seals channel configs
 //	channels           channelID → JSON channel; its config sealed in "sealed_config":
 //	                   0x01 | key id (4) | nonce (12) | AES-256-GCM ciphertext and tag (secretbox.go)
 //	deliveries         deliveryID → JSON briefing.Delivery (receiver_id: what receivers see)
