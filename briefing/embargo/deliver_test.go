@@ -128,17 +128,13 @@ func TestWebhookSignsAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	verified := make(chan string, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		if err := verifier.Verify(body, r.Header); err != nil {
+	rc := testkit.NewReceiver(t, func(_ int, r testkit.Request) testkit.Response {
+		if err := verifier.Verify(r.Body, r.Header); err != nil {
 			t.Errorf("the receiver refuses the signature: %v", err)
-			w.WriteHeader(http.StatusUnauthorized)
-			return
+			return testkit.Response{Status: http.StatusUnauthorized}
 		}
-		verified <- r.Header.Get("webhook-id")
-	}))
-	defer srv.Close()
+		return testkit.Response{Status: http.StatusNoContent}
+	})
 
 	path := filepath.Join(t.TempDir(), "firsthand.db")
 	key := bytes.Repeat([]byte{0x5a}, store.SecretKeySize)
@@ -146,7 +142,7 @@ func TestWebhookSignsAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch := addWebhook(t, st, "press", srv.URL+"/hook")
+	ch := addWebhook(t, st, "press", rc.URL+"/hook")
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -158,13 +154,12 @@ func TestWebhookSignsAfterRestart(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	start(t, st, Options{RetryDelay: fastRetry})
 	a := released(t, st, ch)
-	select {
-	case id := <-verified:
-		if want := deliveryOn(t, st, a, ch).ReceiverID; id != want {
-			t.Errorf("webhook-id = %q, want the receiver id %q", id, want)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no verified delivery within 5 s")
+	eventually(t, 5*time.Second, "the delivery sent", func() bool {
+		return deliveryOn(t, st, a, ch).State == briefing.DeliverySent
+	})
+	reqs := rc.Requests()
+	if want := deliveryOn(t, st, a, ch).ReceiverID; len(reqs) != 1 || reqs[0].Header.Get("webhook-id") != want || reqs[0].Status != http.StatusNoContent {
+		t.Errorf("the receiver got %d requests (first %+v), want one verified request with webhook-id %q", len(reqs), reqs, want)
 	}
 }
 
