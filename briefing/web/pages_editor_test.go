@@ -29,7 +29,7 @@ func TestPageEditorKeepsTypedValuesAndNamesTheField(t *testing.T) {
 		field  string // the control the error sits next to
 		msg    string
 	}{
-		{"threshold out of range", func(f url.Values) { f.Set("threshold", "150") }, "threshold", "from 1 to 100"},
+		{"threshold out of range", func(f url.Values) { f.Set("threshold", "150") }, "threshold", "more than 0 and at most 100"},
 		{"no title", func(f url.Values) { f.Set("title", "  ") }, "title", "A title is required"},
 		{"embargo unreadable", func(f url.Values) { f.Set("not_before", "next tuesday") }, "not_before", "Enter a date and a time"},
 		{"deadline before embargo", func(f url.Values) {
