@@ -40,8 +40,8 @@ type ReceiptFilter struct {
 	// decides, in the transaction, which departments they may see. Unset,
 	// the caller is the system itself (mail jobs, tests).
 	Viewer *briefing.User
-	After      string // cursor: the last user id of the previous page
-	Limit      int    // 0: all
+	After  string // cursor: the last user id of the previous page
+	Limit  int    // 0: all
 }
 
 // Receipts lists an announcement's receipts in user id order, joined with

@@ -30,13 +30,13 @@ type peopleView struct {
 	Scoped             bool // a manager: their own department only
 	// Denied is why the person sees no list at all (a manager without a
 	// department); the readiness above stays theirs to see.
-	Denied string
-	Tabs               []peopleTab
-	List               []briefing.Receipt
-	Next               string
-	Departments        []string
-	Open               int // not acknowledged, in scope: who a reminder reaches
-	CSV                string
+	Denied      string
+	Tabs        []peopleTab
+	List        []briefing.Receipt
+	Next        string
+	Departments []string
+	Open        int // not acknowledged, in scope: who a reminder reaches
+	CSV         string
 }
 
 var errPageFull = errors.New("page full")
