@@ -133,7 +133,8 @@ const (
 	MaxChannelText = 5000
 )
 
-// Normalize trims fields and fills in defaults.
+// Normalize trims fields and fills in defaults. It is linear in the size
+// of the audience, and callers run it before their write transaction.
 func (a *Announcement) Normalize() {
 	a.Title = strings.TrimSpace(a.Title)
 	a.Summary = strings.TrimSpace(a.Summary)
@@ -160,10 +161,18 @@ func (a *Announcement) Normalize() {
 	}
 }
 
+// compactStrings normalises every string and drops the empty ones and the
+// repeats, keeping the first of each in order. It is linear: an audience
+// may name tens of thousands of people.
 func compactStrings(in []string, norm func(string) string) []string {
 	out := make([]string, 0, len(in))
+	seen := make(map[string]struct{}, len(in))
 	for _, s := range in {
-		if s = norm(s); s != "" && !slices.Contains(out, s) {
+		if s = norm(s); s == "" {
+			continue
+		}
+		if _, dup := seen[s]; !dup {
+			seen[s] = struct{}{}
 			out = append(out, s)
 		}
 	}

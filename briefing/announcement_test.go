@@ -1,6 +1,7 @@
 package briefing
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -220,5 +221,47 @@ func TestSlugifyLength(t *testing.T) {
 		if strings.HasSuffix(s, "-") || strings.HasPrefix(s, "-") || strings.Contains(s, "--") {
 			t.Errorf("Slugify(%q) = %q: stray hyphen", title, s)
 		}
+	}
+}
+
+// bigAudience is n addresses as an author might paste them: mixed case,
+// stray spaces, every tenth one twice.
+func bigAudience(n int) []string {
+	out := make([]string, 0, n+n/10)
+	for i := range n {
+		out = append(out, fmt.Sprintf(" Person%d@Example.com", i))
+		if i%10 == 0 {
+			out = append(out, fmt.Sprintf("person%d@example.com ", i))
+		}
+	}
+	return out
+}
+
+// TestNormalizeLargeAudience: 50,000 people, in the order given, each
+// once. BenchmarkNormalizeLargeAudience watches the cost (it must grow
+// linearly: the quadratic version took seconds here, inside the write
+// transaction).
+func TestNormalizeLargeAudience(t *testing.T) {
+	const n = 50_000
+	a := Announcement{Audience: Audience{Users: bigAudience(n), Departments: []string{" Sales", "Sales", "", "Support "}}}
+	a.Normalize()
+	if got := len(a.Audience.Users); got != n {
+		t.Fatalf("got %d addresses, want %d", got, n)
+	}
+	for _, i := range []int{0, 1, 9, 10, 4999, n - 1} {
+		if want := fmt.Sprintf("person%d@example.com", i); a.Audience.Users[i] != want {
+			t.Errorf("address %d: got %q, want %q", i, a.Audience.Users[i], want)
+		}
+	}
+	if got := strings.Join(a.Audience.Departments, "|"); got != "Sales|Support" {
+		t.Errorf("departments: got %q, want Sales|Support", got)
+	}
+}
+
+func BenchmarkNormalizeLargeAudience(b *testing.B) {
+	users := bigAudience(50_000)
+	for b.Loop() {
+		a := Announcement{Audience: Audience{Users: users}}
+		a.Normalize()
 	}
 }

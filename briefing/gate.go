@@ -118,7 +118,7 @@ type ReleaseDecision struct {
 // passed, or at its deadline when on_deadline is release. not_before holds in
 // every case.
 func Decide(a *Announcement, r Readiness, now time.Time) ReleaseDecision {
-	if a.State != StateBriefing || a.Internal() || !r.Gates.EmbargoPassed {
+	if !Gated(a) || !r.Gates.EmbargoPassed {
 		return ReleaseDecision{}
 	}
 	if r.Gates.ThresholdMet && r.Gates.DepartmentsMet {

@@ -22,7 +22,7 @@ func recipientOf(tx *bolt.Tx, annID, userID uint64) (*briefing.Announcement, rec
 		return nil, receipt{}, notAddressed()
 	}
 	a, err := getAnnouncement(tx, u64(annID))
-	if err != nil || a.State == briefing.StateWithdrawn || a.State == briefing.StateDraft {
+	if err != nil || !briefing.Briefed(a) {
 		return nil, receipt{}, notAddressed()
 	}
 	return a, decodeReceipt(v), nil
@@ -169,7 +169,7 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 			if err != nil {
 				return err
 			}
-			if a.State == briefing.StateWithdrawn {
+			if !briefing.Briefed(a) {
 				continue
 			}
 			out = append(out, briefingOf(a, decodeReceipt(receipts.Get(pair(an, un)))))

@@ -120,7 +120,7 @@ func TestAcknowledgeDraftOrWithdrawn(t *testing.T) {
 	wantKind(t, err, briefing.ErrNotFound)
 
 	a := mkPublished(t, s, briefing.Announcement{Audience: briefing.Audience{All: true}})
-	_, err = s.Withdraw(a.ID, "admin", "")
+	_, err = s.Withdraw(a.ID, "admin", "pulled")
 	mustNoErr(t, err)
 	_, err = s.Acknowledge(a.ID, u.ID)
 	wantKind(t, err, briefing.ErrNotFound)
@@ -144,7 +144,7 @@ func TestInbox(t *testing.T) {
 
 	ack(t, s, ids[1], u)
 	ack(t, s, ids[2], u)
-	_, err := s.Withdraw(ids[0], "admin", "")
+	_, err := s.Withdraw(ids[0], "admin", "pulled")
 	mustNoErr(t, err)
 
 	inbox, err := s.Inbox(u.ID)

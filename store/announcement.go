@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -78,6 +79,10 @@ func loadBody(tx *bolt.Tx, a *briefing.Announcement) error {
 
 // CreateAnnouncement stores a new draft and fills in its id and slug.
 func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error {
+	// Normalising is linear in the audience, and done before the write
+	// lock: an audience of tens of thousands of people must not hold up
+	// every acknowledgement.
+	a.Normalize()
 	return s.db.Update(func(tx *bolt.Tx) error {
 		if err := validateDraft(tx, a); err != nil {
 			return err
@@ -101,8 +106,9 @@ func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error
 	})
 }
 
+// validateDraft checks a normalised draft against the domain's rules and
+// the channels that exist.
 func validateDraft(tx *bolt.Tx, a *briefing.Announcement) error {
-	a.Normalize()
 	channels := tx.Bucket(bChannels)
 	return a.Validate(func(id string) bool {
 		n, err := parseID("channel", id)
@@ -126,41 +132,73 @@ func (s *Store) Announcement(id string) (*briefing.Announcement, error) {
 	return a, err
 }
 
-// UpdateDraft changes a draft through fn (merge semantics are the caller's);
-// anything but a draft is a conflict.
+// UpdateDraft changes a draft through fn (merge semantics are the
+// caller's); what briefing.CanEdit refuses is a conflict. fn and the
+// normalising run outside the write transaction, on a copy; the write
+// takes the result only if nobody changed the draft meanwhile, and
+// otherwise starts again from the newer draft.
 func (s *Store) UpdateDraft(id, actor string, fn func(a *briefing.Announcement) error) (*briefing.Announcement, error) {
 	n, err := parseID("announcement", id)
 	if err != nil {
 		return nil, err
 	}
-	var a *briefing.Announcement
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		if a, err = getAnnouncement(tx, u64(n)); err != nil {
-			return err
+	for {
+		var a *briefing.Announcement
+		err = s.db.View(func(tx *bolt.Tx) error {
+			if a, err = getAnnouncement(tx, u64(n)); err != nil {
+				return err
+			}
+			if err := briefing.CanEdit(a); err != nil {
+				return err
+			}
+			return loadBody(tx, a)
+		})
+		if err != nil {
+			return nil, err
 		}
-		if a.State != briefing.StateDraft {
-			return briefing.Conflict("the announcement is %s: only a draft can be edited", a.State)
-		}
-		if err := loadBody(tx, a); err != nil {
-			return err
-		}
+		base := a.UpdatedAt
 		if err := fn(a); err != nil {
-			return err
+			return nil, err
 		}
-		if err := validateDraft(tx, a); err != nil {
-			return err
+		a.Normalize()
+		stale := false
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			cur, err := getAnnouncement(tx, u64(n))
+			if err != nil {
+				return err
+			}
+			if err := briefing.CanEdit(cur); err != nil {
+				return err
+			}
+			if !cur.UpdatedAt.Equal(base) {
+				stale = true
+				return nil
+			}
+			if err := validateDraft(tx, a); err != nil {
+				return err
+			}
+			a.Slug = briefing.Slugify(a.Title) + "-" + a.ID
+			a.UpdatedAt = s.now()
+			if !a.UpdatedAt.After(base) {
+				// Two saves within the clock's resolution must still
+				// tell a later draft from an earlier one.
+				a.UpdatedAt = base.Add(time.Nanosecond)
+			}
+			if err := putAnnouncement(tx, a); err != nil {
+				return err
+			}
+			if err := putBody(tx, a); err != nil {
+				return err
+			}
+			return audit(tx, a.UpdatedAt, actor, "announcement.update", "announcement:"+a.ID, "")
+		})
+		if err != nil {
+			return nil, err
 		}
-		a.Slug = briefing.Slugify(a.Title) + "-" + a.ID
-		a.UpdatedAt = s.now()
-		if err := putAnnouncement(tx, a); err != nil {
-			return err
+		if !stale {
+			return a, nil
 		}
-		if err := putBody(tx, a); err != nil {
-			return err
-		}
-		return audit(tx, a.UpdatedAt, actor, "announcement.update", "announcement:"+a.ID, "")
-	})
-	return a, err
+	}
 }
 
 // AnnouncementFilter selects announcements.

@@ -174,3 +174,37 @@ func TestReleasedBySlug(t *testing.T) {
 		t.Errorf("ReleasedBySlug after withdrawal = %v, want not found", err)
 	}
 }
+
+// TestUpdateDraftConcurrentEdit: the merge runs outside the write
+// transaction, so an edit that lands meanwhile is not overwritten: the
+// slower one starts again from the newer draft, and both changes stay.
+func TestUpdateDraftConcurrentEdit(t *testing.T) {
+	s, _ := openStore(t)
+	a := mkDraft(t, s, briefing.Announcement{Audience: briefing.Audience{Users: []string{"A@example.com"}}})
+	calls := 0
+	got, err := s.UpdateDraft(a.ID, "user:author", func(d *briefing.Announcement) error {
+		calls++
+		if calls == 1 { // someone else saves while this merge is under way
+			if _, err := s.UpdateDraft(a.ID, "user:other", func(o *briefing.Announcement) error {
+				o.Summary = "From the other editor"
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		d.Audience.Users = append(d.Audience.Users, " b@EXAMPLE.com", "a@example.com")
+		return nil
+	})
+	mustNoErr(t, err)
+	if calls != 2 {
+		t.Errorf("the merge ran %d times, want 2 (once more on the newer draft)", calls)
+	}
+	stored, err := s.Announcement(a.ID)
+	mustNoErr(t, err)
+	if stored.Summary != "From the other editor" || got.Summary != stored.Summary {
+		t.Errorf("summary = %q (returned %q), want the other editor's kept", stored.Summary, got.Summary)
+	}
+	if want := []string{"a@example.com", "b@example.com"}; !slices.Equal(stored.Audience.Users, want) {
+		t.Errorf("audience = %v, want %v (normalised)", stored.Audience.Users, want)
+	}
+}

@@ -192,8 +192,8 @@ func (s *Store) RecordAttempt(id string, at Attempt) (*briefing.Delivery, error)
 	return d, err
 }
 
-// RetryDelivery puts a failed delivery back in the outbox by hand, with its
-// id (the idempotency key) unchanged.
+// RetryDelivery puts a failed delivery back in the outbox by hand
+// (briefing.CanRetry), with its id (the idempotency key) unchanged.
 func (s *Store) RetryDelivery(annID, deliveryID, actor string) (*briefing.Delivery, error) {
 	n, err := parseID("delivery", deliveryID)
 	if err != nil {
@@ -204,15 +204,12 @@ func (s *Store) RetryDelivery(annID, deliveryID, actor string) (*briefing.Delive
 		if d, err = getDelivery(tx, u64(n)); err != nil || d.AnnouncementID != annID {
 			return briefing.NotFound("no such delivery")
 		}
-		if d.State != briefing.DeliveryFailed {
-			return briefing.Conflict("the delivery is %s: only a failed one can be retried", d.State)
-		}
 		a, err := getAnnouncement(tx, u64(mustID(annID)))
 		if err != nil {
 			return err
 		}
-		if a.State != briefing.StateReleased {
-			return briefing.Conflict("the announcement is %s: only a released one is delivered", a.State)
+		if err := briefing.CanRetry(a, d); err != nil {
+			return err
 		}
 		now := s.now()
 		d.State, d.NextAttemptAt = briefing.DeliveryPending, now

@@ -165,7 +165,7 @@ func TestRetryDelivery(t *testing.T) {
 	}
 
 	// A withdrawn announcement is never delivered again.
-	_, err = s.Withdraw(a.ID, "admin", "")
+	_, err = s.Withdraw(a.ID, "admin", "pulled")
 	mustNoErr(t, err)
 	_, err = s.RetryDelivery(a.ID, id, "admin")
 	wantKind(t, err, briefing.ErrConflict)

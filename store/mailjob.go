@@ -234,27 +234,31 @@ func (s *Store) updateMailJob(jobID string, fn func(j *mailJob) (remove bool)) e
 	})
 }
 
-// Remind queues a reminder to every recipient (of one department, if given)
-// who has not acknowledged, and says how many that is now.
-func (s *Store) Remind(annID, department, actor string) (int, error) {
+// Remind queues a reminder to every recipient in by's scope
+// (briefing.ReceiptScope: requested is the department asked for, "" for
+// every one the scope allows) who has not acknowledged, if
+// briefing.CanRemind allows it now. It says how many that is now, and the
+// scope it reached.
+func (s *Store) Remind(annID string, by *briefing.User, requested string) (int, briefing.Scope, error) {
 	n, err := parseID("announcement", annID)
 	if err != nil {
-		return 0, err
+		return 0, briefing.Scope{}, err
 	}
 	count := 0
+	var scope briefing.Scope
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		a, err := getAnnouncement(tx, u64(n))
 		if err != nil {
 			return err
 		}
-		if a.State != briefing.StateBriefing && a.State != briefing.StateReleased {
-			return briefing.Conflict("the announcement is %s: there is nobody to remind", a.State)
+		if scope, err = briefing.ReceiptScope(by, a, requested); err != nil {
+			return err
 		}
 		now := s.now()
-		if next := a.NextReminder(department); now.Before(next) {
-			return briefing.RateLimited("these people were reminded less than an hour ago: the next reminder is possible from %s",
-				next.Format(time.RFC3339))
+		if err := briefing.CanRemind(a, scope, now); err != nil {
+			return err
 		}
+		department := scope.Department
 		total, depts := countsOf(tx, n)
 		count = total.Recipients - total.Acknowledged
 		if department != "" {
@@ -278,8 +282,8 @@ func (s *Store) Remind(annID, department, actor string) (int, error) {
 				return err
 			}
 		}
-		return audit(tx, now, actor, "announcement.remind", "announcement:"+a.ID,
+		return audit(tx, now, "user:"+by.ID, "announcement.remind", "announcement:"+a.ID,
 			jsonString(map[string]any{"department": department, "reminded": count}))
 	})
-	return count, err
+	return count, scope, err
 }

@@ -138,7 +138,7 @@ func TestRemind(t *testing.T) {
 	if got, _ := s.Announcement(a.ID); got.LastRemindedAt != nil {
 		t.Errorf("LastRemindedAt = %v before any reminder, want none", got.LastRemindedAt)
 	}
-	n, err := s.Remind(a.ID, "Sales", "user:manager")
+	n, _, err := s.Remind(a.ID, testManager, "")
 	mustNoErr(t, err)
 	if n != 3 {
 		t.Errorf("Remind(Sales) = %d, want 3", n)
@@ -155,7 +155,7 @@ func TestRemind(t *testing.T) {
 	}
 
 	// A department's reminder does not hold back one to everyone.
-	n, err = s.Remind(a.ID, "", "user:author")
+	n, _, err = s.Remind(a.ID, testAuthor, "")
 	mustNoErr(t, err)
 	if n != 5 {
 		t.Errorf("Remind(all) = %d, want 5", n)
@@ -169,21 +169,42 @@ func TestRemind(t *testing.T) {
 	// The pace: the same people again within the hour is refused, a
 	// company-wide reminder covering every department; after the hour it
 	// goes.
-	_, err = s.Remind(a.ID, "", "user:author")
+	_, _, err = s.Remind(a.ID, testAuthor, "")
 	wantKind(t, err, briefing.ErrRateLimited)
-	_, err = s.Remind(a.ID, "Support", "user:manager")
+	_, _, err = s.Remind(a.ID, testAuthor, "Support")
 	wantKind(t, err, briefing.ErrRateLimited)
 	clk.Add(briefing.ReminderPace)
-	if n, err := s.Remind(a.ID, "Nowhere", "user:manager"); err != nil || n != 0 {
+	if n, _, err := s.Remind(a.ID, testAuthor, "Nowhere"); err != nil || n != 0 {
 		t.Errorf("Remind(Nowhere) = %d, %v; want 0", n, err)
 	}
 	if jobs, _ := s.DueMailJobs(); slices.ContainsFunc(jobs, func(j MailJob) bool { return j.Kind == MailReminder }) {
 		t.Error("a reminder to nobody was queued")
 	}
 
-	d := mkDraft(t, s, briefing.Announcement{})
-	_, err = s.Remind(d.ID, "", "user:author")
+	// The scope is the store's to apply: a manager without a department
+	// reminds nobody (not everyone), and a manager's request for another
+	// department is refused; neither queues anything.
+	clk.Add(briefing.ReminderPace)
+	jobsBefore, _ := s.DueMailJobs()
+	noDept := &briefing.User{ID: "nodept", Roles: []briefing.Role{briefing.RoleManager}, Active: true}
+	_, _, err = s.Remind(a.ID, noDept, "")
+	wantKind(t, err, briefing.ErrForbidden)
+	_, _, err = s.Remind(a.ID, testManager, "Support")
+	wantKind(t, err, briefing.ErrForbidden)
+	if jobs, _ := s.DueMailJobs(); len(jobs) != len(jobsBefore) {
+		t.Errorf("a refused reminder queued a mail job: %d jobs, want %d", len(jobs), len(jobsBefore))
+	}
+	// Reminders go out only while the announcement is in briefing.
+	wd := mkPublished(t, s, briefing.Announcement{Audience: briefing.Audience{All: true}})
+	if _, err := s.Withdraw(wd.ID, "user:author", "cancelled"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.Remind(wd.ID, testAuthor, "")
 	wantKind(t, err, briefing.ErrConflict)
-	_, err = s.Remind("999", "", "user:author")
+
+	d := mkDraft(t, s, briefing.Announcement{})
+	_, _, err = s.Remind(d.ID, testAuthor, "")
+	wantKind(t, err, briefing.ErrConflict)
+	_, _, err = s.Remind("999", testAuthor, "")
 	wantKind(t, err, briefing.ErrNotFound)
 }

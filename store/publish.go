@@ -32,8 +32,8 @@ func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
 		if a, err = getAnnouncement(tx, u64(n)); err != nil {
 			return err
 		}
-		if a.State != briefing.StateDraft {
-			return briefing.Conflict("the announcement is %s: only a draft can be published", a.State)
+		if err := briefing.CanPublish(a); err != nil {
+			return err
 		}
 		if err := loadBody(tx, a); err != nil {
 			return err

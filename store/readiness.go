@@ -33,10 +33,15 @@ func (s *Store) Readiness(annID string) (*briefing.Announcement, briefing.Readin
 
 // ReceiptFilter selects receipts.
 type ReceiptFilter struct {
-	Status     briefing.ReceiptStatus
+	Status briefing.ReceiptStatus
+	// Department is the one department asked for ("" for all).
 	Department string
-	After      string // cursor: the last user id of the previous page
-	Limit      int    // 0: all
+	// Viewer, when set, is the person asking: briefing.ReceiptScope then
+	// decides, in the transaction, which departments they may see. Unset,
+	// the caller is the system itself (mail jobs, tests).
+	Viewer *briefing.User
+	After  string // cursor: the last user id of the previous page
+	Limit  int    // 0: all
 }
 
 // Receipts lists an announcement's receipts in user id order, joined with
@@ -56,6 +61,13 @@ func (s *Store) Receipts(annID string, f ReceiptFilter, fn func(r briefing.Recei
 		a, err := getAnnouncement(tx, u64(n))
 		if err != nil {
 			return err
+		}
+		if f.Viewer != nil {
+			scope, err := briefing.ReceiptScope(f.Viewer, a, f.Department)
+			if err != nil {
+				return err
+			}
+			f.Department = scope.Department
 		}
 		prefix, users := u64(n), tx.Bucket(bUsers)
 		c := tx.Bucket(bReceipts).Cursor()

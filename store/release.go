@@ -1,7 +1,6 @@
 package store
 
 import (
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,7 +12,7 @@ import (
 // transaction that changed its counters (or the clock's sweep), and
 // releases it there if the gate is open.
 func gate(tx *bolt.Tx, a *briefing.Announcement, now time.Time) (bool, error) {
-	if a.State != briefing.StateBriefing || a.Internal() {
+	if !briefing.Gated(a) { // spares the counters of everything else
 		return false, nil
 	}
 	n := mustID(a.ID)
@@ -47,22 +46,22 @@ func release(tx *bolt.Tx, a *briefing.Announcement, now time.Time, actor, reason
 	return audit(tx, now, actor, "announcement.release", "announcement:"+a.ID, detail)
 }
 
-// Release is the manual override of the thresholds by a manager or admin.
-// It never overrides the embargo: nothing goes out before not_before.
-func (s *Store) Release(id, actor, reason string) (*briefing.Announcement, error) {
-	if reason = strings.TrimSpace(reason); reason == "" {
-		return nil, briefing.Invalid("reason", "a reason is required for a manual release")
-	}
+// Release is the manual override of the thresholds by a manager or admin
+// (briefing.CanRelease). It never overrides the embargo: nothing goes out
+// before not_before.
+func (s *Store) Release(id string, by *briefing.User, reason string) (*briefing.Announcement, error) {
 	a, err := s.changeState(id, func(tx *bolt.Tx, a *briefing.Announcement, now time.Time) error {
-		switch {
-		case a.Internal():
-			return briefing.Conflict("the announcement has no channels: it is internal and is never released")
-		case a.State != briefing.StateBriefing:
-			return briefing.Conflict("the announcement is %s: only one in briefing can be released", a.State)
-		case a.Policy.NotBefore != nil && now.Before(*a.Policy.NotBefore):
-			return briefing.Conflict("the embargo holds until %s: nothing goes out before it", a.Policy.NotBefore.Format(time.RFC3339))
+		if err := briefing.CanRelease(by, a); err != nil {
+			return err
 		}
-		return release(tx, a, now, actor, "manual", "manual: "+reason)
+		reason, err := briefing.ReleaseReason(reason)
+		if err != nil {
+			return err
+		}
+		if err := briefing.EmbargoHolds(a, now); err != nil {
+			return err
+		}
+		return release(tx, a, now, "user:"+by.ID, "manual", "manual: "+reason)
 	})
 	if err == nil {
 		s.signal(s.OnRelease)
@@ -70,12 +69,17 @@ func (s *Store) Release(id, actor, reason string) (*briefing.Announcement, error
 	return a, err
 }
 
-// Withdraw takes an announcement back from any state. A released one leaves
-// the newsroom; deliveries not yet sent are cancelled.
+// Withdraw takes an announcement back from any state (briefing.CanWithdraw)
+// for a stated reason. A released one leaves the newsroom; deliveries not
+// yet sent are cancelled.
 func (s *Store) Withdraw(id, actor, reason string) (*briefing.Announcement, error) {
 	return s.changeState(id, func(tx *bolt.Tx, a *briefing.Announcement, now time.Time) error {
-		if a.State == briefing.StateWithdrawn {
-			return briefing.Conflict("the announcement is already withdrawn")
+		if err := briefing.CanWithdraw(a); err != nil {
+			return err
+		}
+		reason, err := briefing.WithdrawReason(reason)
+		if err != nil {
+			return err
 		}
 		a.State, a.WithdrawnAt, a.UpdatedAt = briefing.StateWithdrawn, &now, now
 		if err := putAnnouncement(tx, a); err != nil {
@@ -113,7 +117,7 @@ func (s *Store) SweepGates() (released []string, err error) {
 		now := s.now()
 		return tx.Bucket(bAnnouncements).ForEach(func(k, _ []byte) error {
 			a, err := getAnnouncement(tx, k)
-			if err != nil || a.State != briefing.StateBriefing || a.Internal() {
+			if err != nil || !briefing.Gated(a) {
 				return err
 			}
 			total, depts := countsOf(tx, bytesToU64(k))

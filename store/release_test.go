@@ -289,7 +289,7 @@ func TestInternalNeverReleased(t *testing.T) {
 	if released, _ := s.SweepGates(); len(released) != 0 {
 		t.Errorf("sweep released internal %v", released)
 	}
-	_, err := s.Release(a.ID, "admin", "go")
+	_, err := s.Release(a.ID, testAdmin, "go")
 	wantKind(t, err, briefing.ErrConflict)
 	if got, _ := s.Announcement(a.ID); got.State != briefing.StateBriefing {
 		t.Errorf("state = %s, want briefing", got.State)
@@ -310,19 +310,19 @@ func TestManualRelease(t *testing.T) {
 	})
 
 	for _, reason := range []string{"", "   "} {
-		_, err := s.Release(a.ID, "user:manager", reason)
+		_, err := s.Release(a.ID, testManager, reason)
 		if !errors.Is(err, briefing.ErrInvalid) || briefing.ErrorField(err) != "reason" {
 			t.Errorf("Release with reason %q = %v, want invalid reason", reason, err)
 		}
 	}
-	_, err := s.Release(a.ID, "user:manager", "press conference moved")
+	_, err := s.Release(a.ID, testManager, "press conference moved")
 	wantKind(t, err, briefing.ErrConflict) // embargo holds
 	if n := len(outboxOf(t, s, a.ID)); n != 0 {
 		t.Fatalf("%d outbox rows after a refused release", n)
 	}
 
 	clk.Add(time.Hour)
-	got, err := s.Release(a.ID, "user:manager", "press conference moved")
+	got, err := s.Release(a.ID, testManager, "press conference moved")
 	mustNoErr(t, err)
 	if got.State != briefing.StateReleased || got.ReleaseReason != "manual" {
 		t.Errorf("released: state %s reason %q, want released manual", got.State, got.ReleaseReason)
@@ -336,15 +336,15 @@ func TestManualRelease(t *testing.T) {
 		t.Errorf("audit = %+v, want the manager and the reason", events)
 	}
 
-	_, err = s.Release(a.ID, "user:manager", "again")
+	_, err = s.Release(a.ID, testManager, "again")
 	wantKind(t, err, briefing.ErrConflict)
 	if ds, _ := s.Deliveries(a.ID); len(ds) != 1 {
 		t.Errorf("%d deliveries after a second release, want 1", len(ds))
 	}
 	d := mkDraft(t, s, briefing.Announcement{Audience: briefing.Audience{All: true}, Channels: channels(c)})
-	_, err = s.Release(d.ID, "user:manager", "draft")
+	_, err = s.Release(d.ID, testManager, "draft")
 	wantKind(t, err, briefing.ErrConflict)
-	_, err = s.Release("999", "user:manager", "x")
+	_, err = s.Release("999", testManager, "x")
 	wantKind(t, err, briefing.ErrNotFound)
 }
 
@@ -392,9 +392,18 @@ func TestWithdrawCancelsPendingDeliveries(t *testing.T) {
 	_, err = s.Withdraw(a.ID, "user:author", "twice")
 	wantKind(t, err, briefing.ErrConflict)
 
-	// Any state can be withdrawn: a draft, too.
+	// Any state can be withdrawn: a draft, too; never without a reason.
 	d := mkDraft(t, s, briefing.Announcement{Title: "A draft"})
-	if w, err := s.Withdraw(d.ID, "user:author", ""); err != nil || w.State != briefing.StateWithdrawn {
+	for _, reason := range []string{"", "  \n"} {
+		_, err = s.Withdraw(d.ID, "user:author", reason)
+		if !errors.Is(err, briefing.ErrInvalid) || briefing.ErrorField(err) != "reason" {
+			t.Errorf("Withdraw(draft) with reason %q = %v, want invalid reason", reason, err)
+		}
+	}
+	if got, _ := s.Announcement(d.ID); got.State != briefing.StateDraft {
+		t.Errorf("after a refused withdrawal: %s, want draft", got.State)
+	}
+	if w, err := s.Withdraw(d.ID, "user:author", "not needed"); err != nil || w.State != briefing.StateWithdrawn {
 		t.Errorf("Withdraw(draft) = %v, %v", w, err)
 	}
 }

@@ -108,6 +108,14 @@ func mkUser(tb testing.TB, s *Store, email, dept string, roles ...briefing.Role)
 	return u
 }
 
+// The people who act in store tests: the store trusts the caller's user,
+// as the web layer has loaded it.
+var (
+	testAdmin   = &briefing.User{ID: "admin", Roles: []briefing.Role{briefing.RoleAdmin}, Active: true}
+	testAuthor  = &briefing.User{ID: "author", Department: "PR", Roles: []briefing.Role{briefing.RoleAuthor}, Active: true}
+	testManager = &briefing.User{ID: "manager", Department: "Sales", Roles: []briefing.Role{briefing.RoleManager}, Active: true}
+)
+
 // mkUsers creates n employees; dept names the department of the i-th.
 func mkUsers(tb testing.TB, s *Store, n int, dept func(i int) string) []*briefing.User {
 	tb.Helper()

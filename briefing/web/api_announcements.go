@@ -143,7 +143,7 @@ func (s *Server) release(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, err := s.st.Release(c.Param("id"), actor(c), in.Reason)
+	a, err := s.st.Release(c.Param("id"), currentUser(c), in.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -194,16 +194,10 @@ func (s *Server) retryDelivery(c *gin.Context) {
 	c.JSON(http.StatusOK, d)
 }
 
-// remind: an author reminds everyone who has not acknowledged; a manager
-// only their own department.
+// remind reminds everyone in the caller's briefing.ReceiptScope who has
+// not acknowledged; the store applies the scope and briefing.CanRemind.
 func (s *Server) remind(c *gin.Context) {
-	u := currentUser(c)
-	dept, err := scopeDepartment(c, u.Has(briefing.RoleAuthor))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	n, err := s.st.Remind(c.Param("id"), dept, actor(c))
+	n, _, err := s.st.Remind(c.Param("id"), currentUser(c), c.Query("department"))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -230,7 +230,15 @@ func TestReleaseAndWithdraw(t *testing.T) {
 		}
 	}
 	draft := a.create(s.author, draftOf("Never mind", "Sales"))
-	wantStatus(t, "withdraw a draft without a body", a.do("POST", "/api/v1/announcements/"+draft.ID+"/withdraw", s.salesMgr.Token, nil), http.StatusOK)
+	// A withdrawal needs a reason, in the API as on the page (API.md: the
+	// reason is required, as for release). This used to answer 200.
+	wantError(t, "withdraw without a body", a.do("POST", "/api/v1/announcements/"+draft.ID+"/withdraw", s.salesMgr.Token, nil), 422, "invalid", "reason")
+	wantError(t, "withdraw without a reason", a.do("POST", "/api/v1/announcements/"+draft.ID+"/withdraw", s.salesMgr.Token, map[string]any{}), 422, "invalid", "reason")
+	wantError(t, "withdraw with a blank reason", a.do("POST", "/api/v1/announcements/"+draft.ID+"/withdraw", s.salesMgr.Token, map[string]any{"reason": " \t"}), 422, "invalid", "reason")
+	if got, err := a.st.Announcement(draft.ID); err != nil || got.State != briefing.StateDraft {
+		t.Errorf("after withdrawals without a reason: %v, %v; want still a draft", got.State, err)
+	}
+	wantStatus(t, "withdraw a draft with a reason", withdraw(draft.ID, s.salesMgr.Token), http.StatusOK)
 	wantError(t, "withdraw twice", withdraw(pub.ID, s.admin.Token), 409, "conflict", "")
 	wantError(t, "release after withdraw", release(pub.ID, s.admin.Token, map[string]any{"reason": "x"}), 409, "conflict", "")
 	wantError(t, "the withdrawn briefing", a.get("/api/v1/briefings/"+internal.ID, s.sales1.Token), 404, "not_found", "")

@@ -11,16 +11,11 @@ import (
 	"firsthand/store"
 )
 
-// receipts lists who has read and acknowledged. Authors and admins see
-// everyone; a manager sees their own department only.
+// receipts lists who has read and acknowledged, in the caller's
+// briefing.ReceiptScope (which the store applies).
 func (s *Server) receipts(c *gin.Context) {
-	u := currentUser(c)
-	dept, err := scopeDepartment(c, u.Has(briefing.RoleAuthor))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := store.ReceiptFilter{Department: dept}
+	var err error
+	f := store.ReceiptFilter{Department: c.Query("department"), Viewer: currentUser(c)}
 	switch st := briefing.ReceiptStatus(c.Query("status")); st {
 	case "", briefing.StatusPending, briefing.StatusRead, briefing.StatusAcknowledged:
 		f.Status = st
@@ -55,7 +50,14 @@ func (s *Server) receipts(c *gin.Context) {
 // receiptsCSV streams every matching receipt, unpaged: an export never
 // silently drops people.
 func (s *Server) receiptsCSV(c *gin.Context, f store.ReceiptFilter) {
-	if _, err := s.st.Announcement(c.Param("id")); err != nil {
+	a, err := s.st.Announcement(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// Refused before the header goes out; the store asks the same rule
+	// again while it streams.
+	if _, err := briefing.ReceiptScope(f.Viewer, a, f.Department); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -64,7 +66,7 @@ func (s *Server) receiptsCSV(c *gin.Context, f store.ReceiptFilter) {
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
 	_ = w.Write([]string{"user_id", "email", "name", "department", "status", "read_at", "acknowledged_at"})
-	_, err := s.st.Receipts(c.Param("id"), f, func(r briefing.Receipt) error {
+	_, err = s.st.Receipts(c.Param("id"), f, func(r briefing.Receipt) error {
 		return w.Write([]string{r.UserID, r.Email, r.Name, r.Department, string(r.Status()), csvTime(r.ReadAt), csvTime(r.AcknowledgedAt)})
 	})
 	w.Flush()

@@ -104,30 +104,13 @@ func (s *Server) patchUser(c *gin.Context) {
 	c.JSON(http.StatusOK, u)
 }
 
-// scopeDepartment applies "a manager's lists are scoped to their own
-// department unless a ?department= they may see is given".
-func scopeDepartment(c *gin.Context, seeAll bool) (string, error) {
-	u, dept := currentUser(c), c.Query("department")
-	if seeAll {
-		return dept, nil
-	}
-	if u.Department == "" {
-		// "" is "every department" to the store: a manager without a
-		// department must not see them all.
-		return "", briefing.Forbidden("you manage no department: ask an admin to set yours")
-	}
-	if dept != "" && dept != u.Department {
-		return "", briefing.Forbidden("a manager sees their own department (%s) only", u.Department)
-	}
-	return u.Department, nil
-}
-
 func (s *Server) listUsers(c *gin.Context) {
-	dept, err := scopeDepartment(c, currentUser(c).Has(briefing.RoleAdmin))
+	scope, err := briefing.DirectoryScope(currentUser(c), c.Query("department"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	dept := scope.Department
 	if wantsCSV(c) {
 		s.usersCSV(c, dept)
 		return

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -19,18 +20,37 @@ const MaxBody = 1 << 20
 const MaxImportBody = 64 << 20
 
 // limitBody answers 413 from Content-Length before reading anything, and
-// caps what is read when the length is not declared.
-func limitBody(max int64) gin.HandlerFunc {
+// caps what is read when the length is not declared. A form is read here,
+// so that one over the limit is refused (an error page for people, the
+// contract's body for the API) instead of reaching its handler as an
+// empty form: gin's PostForm drops the error.
+func (s *Server) limitBody(max int64) gin.HandlerFunc {
+	tooLarge := &briefing.Error{Kind: errTooLarge, Message: "the request body is larger than " + strconv.FormatInt(max>>20, 10) + " MiB"}
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > max {
-			c.Header("Connection", "close")
-			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, gin.H{"error": apiError{
-				Code: "too_large", Message: "the request body is larger than " + strconv.FormatInt(max>>20, 10) + " MiB"}})
+			s.fail(c, tooLarge)
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
+		var tooBig *http.MaxBytesError
+		if err := parseForm(c.Request); errors.As(err, &tooBig) {
+			s.fail(c, tooLarge)
+			return
+		}
 		c.Next()
 	}
+}
+
+// parseForm reads a form body, as the handler's PostForm would.
+func parseForm(r *http.Request) error {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/x-www-form-urlencoded":
+		return r.ParseForm()
+	case "multipart/form-data":
+		return r.ParseMultipartForm(MaxBody)
+	}
+	return nil
 }
 
 // decodeJSON reads a JSON body into v. Unknown fields are allowed.

@@ -5,8 +5,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+
+	"firsthand/store"
 )
 
 // bigJSON is a valid JSON object a little over 1 MiB: only its size is wrong.
@@ -111,4 +114,35 @@ func TestPageParameters(t *testing.T) {
 		wantStatus(t, "GET /users?"+q, a.get("/api/v1/users?"+q, s.admin.Token), 200)
 	}
 	wantError(t, "GET /users?after=garbage", a.get("/api/v1/users?after=garbage", s.admin.Token), 422, "invalid", "after")
+}
+
+// bigForm is an editor form a little over 1 MiB, its title first.
+func bigForm() string {
+	return url.Values{"title": {"Too big"}, "action": {"save"}, "threshold": {"80"},
+		"body": {strings.Repeat("x", MaxBody+10)}}.Encode()
+}
+
+// TestTooLargeFormIsAnErrorPage: a form over 1 MiB answers 413 with an
+// HTML error page, whether its length is declared or not; it never reaches
+// its handler as an empty form.
+func TestTooLargeFormIsAnErrorPage(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	for _, tt := range []struct {
+		name string
+		body io.Reader
+	}{
+		{"with Content-Length", strings.NewReader(bigForm())},
+		{"chunked", onlyReader{strings.NewReader(bigForm())}},
+	} {
+		r := a.send(&o.author, http.MethodPost, "/announcements/new", tt.body, "application/x-www-form-urlencoded", "")
+		pgWant(t, tt.name, r, http.StatusRequestEntityTooLarge)
+		pgContains(t, tt.name, r.Body, "<!doctype html", "larger than 1 MiB")
+		if strings.Contains(r.Body, `"error"`) {
+			t.Errorf("%s: got a JSON body on a page: %s", tt.name, r.Body[:min(len(r.Body), 200)])
+		}
+	}
+	if list, _, err := a.st.Announcements(store.AnnouncementFilter{}); err != nil || len(list) != 0 {
+		t.Errorf("a refused form stored %d drafts (%v)", len(list), err)
+	}
 }

@@ -19,20 +19,10 @@ func dashboardURL(c *gin.Context, frag string) string {
 	return "/announcements/" + c.Param("id") + frag
 }
 
-// remindForm queues a reminder to everyone in scope who has not
-// acknowledged: an author everyone (or the department chosen), a manager
-// their own department.
+// remindForm queues a reminder to everyone in the person's
+// briefing.ReceiptScope who has not acknowledged, as the API does.
 func (s *Server) remindForm(c *gin.Context) {
-	u := currentUser(c)
-	dept := strings.TrimSpace(c.PostForm("department"))
-	if !u.Has(briefing.RoleAuthor) {
-		if dept != "" && dept != u.Department {
-			s.fail(c, briefing.Forbidden("a manager reminds their own department (%s) only", u.Department))
-			return
-		}
-		dept = u.Department
-	}
-	n, err := s.st.Remind(c.Param("id"), dept, actor(c))
+	n, scope, err := s.st.Remind(c.Param("id"), currentUser(c), strings.TrimSpace(c.PostForm("department")))
 	if errors.Is(err, briefing.ErrRateLimited) {
 		redirectFlash(c, dashboardURL(c, "#people"), "Not sent: "+briefing.ErrorMessage(err)+".")
 		return
@@ -44,8 +34,8 @@ func (s *Server) remindForm(c *gin.Context) {
 	msg := "Nobody to remind: everyone has acknowledged."
 	if n > 0 {
 		msg = "Reminder queued for " + thousands(n) + " people who have not acknowledged"
-		if dept != "" {
-			msg += " in " + dept
+		if !scope.All() {
+			msg += " in " + scope.Department
 		}
 		msg += "."
 	}
@@ -63,47 +53,39 @@ func (s *Server) retryForm(c *gin.Context) {
 	redirectFlash(c, dashboardURL(c, "#deliveries"), "Retrying "+d.ChannelName+" now.")
 }
 
-// releaseForm is the manual release: it needs a typed reason, so that it
-// is deliberate also where no script asks for confirmation.
+// releaseForm is the manual release. Its rules (a typed reason, so that
+// it is deliberate also where no script asks for confirmation; the state;
+// the embargo) are the store's, as for the API: what they refuse is shown
+// next to the form, with the reason kept.
 func (s *Server) releaseForm(c *gin.Context) {
-	reason := strings.TrimSpace(c.PostForm("reason"))
-	if reason == "" {
-		var f dashForm
-		f.Errors.Add("release_reason", "Say why you release it by hand: the reason goes into the audit log")
-		s.renderDashboard(c, http.StatusUnprocessableEntity, f)
-		return
-	}
-	if _, err := s.st.Release(c.Param("id"), actor(c), reason); err != nil {
-		// A state that forbids the release (the embargo, a release that
-		// happened meanwhile) is shown next to the form, the reason kept.
-		f := dashForm{ReleaseReason: c.PostForm("reason")}
-		status, body := classify(err)
-		if status != http.StatusConflict && status != http.StatusUnprocessableEntity {
-			s.fail(c, err)
-			return
-		}
-		f.Errors.Add("release_reason", "%s", upperFirst(body.Message))
-		s.renderDashboard(c, status, f)
+	if _, err := s.st.Release(c.Param("id"), currentUser(c), c.PostForm("reason")); err != nil {
+		s.formRefused(c, err, "release_reason", dashForm{ReleaseReason: c.PostForm("reason")})
 		return
 	}
 	redirectFlash(c, dashboardURL(c, ""), "Released by hand. The channels are being sent now.")
 }
 
-// withdrawForm takes the announcement back. The store accepts no reason;
-// the page insists on one, so that it is never a slip of the mouse.
+// withdrawForm takes the announcement back, for a reason (the store's
+// rule, as for the API), so that it is never a slip of the mouse.
 func (s *Server) withdrawForm(c *gin.Context) {
-	reason := strings.TrimSpace(c.PostForm("reason"))
-	if reason == "" {
-		var f dashForm
-		f.Errors.Add("withdraw_reason", "Say why you withdraw it: the reason goes into the audit log")
-		s.renderDashboard(c, http.StatusUnprocessableEntity, f)
-		return
-	}
-	if _, err := s.st.Withdraw(c.Param("id"), actor(c), reason); err != nil {
-		s.fail(c, err)
+	if _, err := s.st.Withdraw(c.Param("id"), actor(c), c.PostForm("reason")); err != nil {
+		s.formRefused(c, err, "withdraw_reason", dashForm{WithdrawReason: c.PostForm("reason")})
 		return
 	}
 	redirectFlash(c, dashboardURL(c, ""), "Withdrawn. It is off the newsroom and out of the outbox.")
+}
+
+// formRefused shows a refusal of one of the dashboard's forms (a wrong
+// state, a missing reason) next to its field, with what was typed kept;
+// anything else is an error page.
+func (s *Server) formRefused(c *gin.Context, err error, field string, f dashForm) {
+	status, body := classify(err)
+	if status != http.StatusConflict && status != http.StatusUnprocessableEntity {
+		s.fail(c, err)
+		return
+	}
+	f.Errors.Add(field, "%s", upperFirst(body.Message))
+	s.renderDashboard(c, status, f)
 }
 
 // answerForm answers a staff question of this announcement.

@@ -344,7 +344,7 @@ func TestPagePartiallyPublished(t *testing.T) {
 		texts = append(texts, briefing.ChannelText{ChannelID: ch.ID})
 	}
 	ann := a.published(o, "Half out", briefing.Policy{Threshold: 0.5}, texts, "Sales")
-	if _, err := a.st.Release(ann.ID, "test", "launch"); err != nil {
+	if _, err := a.st.Release(ann.ID, o.manager.User, "launch"); err != nil {
 		t.Fatal(err)
 	}
 	r := a.get(o.author, "/announcements")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -48,10 +49,15 @@ type dashForm struct {
 	Answers                       map[string]string // by question id
 }
 
+// dashboardView is what the dashboard shows. Its Can… flags come from the
+// briefing rules the store applies, so a button is offered exactly when
+// the action would be taken.
 type dashboardView struct {
 	A                                              *briefing.Announcement
 	R                                              briefing.Readiness
-	CanEdit, CanAnswer, CanRelease                 bool
+	CanEdit, CanAnswer, CanRelease, CanWithdraw    bool
+	CanRemind                                      bool
+	Retryable                                      map[string]bool // by delivery id
 	Overall                                        barView
 	Need, Missing                                  int
 	Gates                                          []gateLine
@@ -77,8 +83,11 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		return
 	}
 	v := dashboardView{A: a, R: r, Form: form,
-		CanEdit: u.Has(briefing.RoleAuthor), CanAnswer: u.Has(briefing.RoleAuthor), CanRelease: u.Has(briefing.RoleManager),
-		Live: a.State == briefing.StateBriefing}
+		CanEdit:     u.Has(briefing.RoleAuthor) && briefing.CanEdit(a) == nil,
+		CanAnswer:   u.Has(briefing.RoleAuthor),
+		CanRelease:  briefing.CanRelease(u, a) == nil,
+		CanWithdraw: briefing.CanWithdraw(a) == nil,
+		Live:        a.State == briefing.StateBriefing}
 	if a.PublishedAt == nil { // a draft, or one withdrawn before it was published
 		s.render(c, status, "dashboard", a.Title, "announcements", v)
 		return
@@ -110,6 +119,10 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		s.fail(c, err)
 		return
 	}
+	v.Retryable = map[string]bool{}
+	for _, d := range v.Deliveries {
+		v.Retryable[d.ID] = briefing.CanRetry(a, d) == nil
+	}
 	if v.Channels, err = s.channelsOf(a); err != nil {
 		s.fail(c, err)
 		return
@@ -132,11 +145,17 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 	if t := a.LastRemindedAt; t != nil {
 		v.LastRemind = fmtTime(t) + " (" + inAbout(now, *t) + ")"
 	}
-	if next := a.NextReminder(v.People.Department); now.Before(next) {
-		v.NextRemind = fmtTime(next) + " (" + inAbout(now, next) + ")"
+	if v.People.Denied == "" {
+		// The pace is shown as a disabled button, not hidden.
+		scope := briefing.Scope{Department: v.People.Department, Fixed: v.People.Scoped}
+		err := briefing.CanRemind(a, scope, now)
+		v.CanRemind = err == nil || errors.Is(err, briefing.ErrRateLimited)
+		if next := a.NextReminder(scope.Department); now.Before(next) {
+			v.NextRemind = fmtTime(next) + " (" + inAbout(now, next) + ")"
+		}
 	}
-	if nb := a.Policy.NotBefore; nb != nil && now.Before(*nb) {
-		v.ReleaseBlocked = "The embargo holds until " + fmtTime(nb) + ": a manual release becomes possible then."
+	if briefing.EmbargoHolds(a, now) != nil {
+		v.ReleaseBlocked = "The embargo holds until " + fmtTime(a.Policy.NotBefore) + ": a manual release becomes possible then."
 	}
 	v.Reason = releaseReason(a.ReleaseReason)
 	s.render(c, status, "dashboard", a.Title, "announcements", v)

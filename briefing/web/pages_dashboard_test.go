@@ -145,3 +145,81 @@ func TestPageDashboardFormsNeedReasonsAndKeepText(t *testing.T) {
 		t.Errorf("after withdraw: %s", ann.State)
 	}
 }
+
+// TestPageManagerWithoutDepartment: a manager whose department is empty
+// sees readiness (aggregate figures) on the dashboard, as the API shows
+// it, but no person lists and no reminder; pressing Remind is refused, on
+// the page as in the API, and queues nothing (it used to remind the
+// whole company, and the dashboard used to answer 403 as a whole).
+func TestPageManagerWithoutDepartment(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	nina := a.member("nina@example.com", "", briefing.RoleManager)
+	ann := a.published(o, "Nobody's", briefing.Policy{Threshold: 0.8}, nil, "Sales", "Support")
+	if _, err := a.st.Acknowledge(ann.ID, o.sales[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	path := "/announcements/" + ann.ID
+
+	r := a.get(nina, path)
+	pgWant(t, "dashboard", r, http.StatusOK)
+	pgContains(t, "dashboard", r.Body, "Release gate", `data-r="recipients">6<`, `data-dept="Sales"`,
+		`id="people-denied"`, "You manage no department", "ask an admin to set your department")
+	for _, leak := range []string{"clara@example.com", "dora@example.com", path + "/remind", "receipts.csv"} {
+		if strings.Contains(r.Body, leak) {
+			t.Errorf("the dashboard of a manager without a department shows %q", leak)
+		}
+	}
+
+	r = a.post(nina, path+"/remind", url.Values{})
+	pgWant(t, "remind on the page", r, http.StatusForbidden)
+	pgContains(t, "remind on the page", r.Body, "You manage no department")
+	api := a.send(&nina, http.MethodPost, "/api/v1/announcements/"+ann.ID+"/remind", nil, "", "")
+	pgWant(t, "remind in the API", api, http.StatusForbidden)
+	pgContains(t, "remind in the API", api.Body, `"code":"forbidden"`)
+	jobs, err := a.st.DueMailJobs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if j.Kind == store.MailReminder {
+			t.Errorf("a refused reminder was queued: %+v", j)
+		}
+	}
+	if got, _ := a.st.Announcement(ann.ID); got.LastRemindedAt != nil {
+		t.Errorf("LastRemindedAt = %v after a refused reminder", got.LastRemindedAt)
+	}
+
+	// The person lists stay closed in every form; the figures stay open.
+	pgWant(t, "receipts csv", a.get(nina, path+"/receipts.csv"), http.StatusForbidden)
+	pgWant(t, "receipts API", a.get(nina, "/api/v1/announcements/"+ann.ID+"/receipts"), http.StatusForbidden)
+	pgWant(t, "readiness API", a.get(nina, "/api/v1/announcements/"+ann.ID+"/readiness"), http.StatusOK)
+}
+
+// TestPageButtonsFollowTheRules: the dashboard offers an action exactly
+// when the rule the store applies allows it.
+func TestPageButtonsFollowTheRules(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ann := a.published(o, "Internal", briefing.Policy{Threshold: 0.8}, nil, "Sales")
+	path := "/announcements/" + ann.ID
+	r := a.get(o.manager, path)
+	pgWant(t, "internal", r, http.StatusOK)
+	pgContains(t, "internal", r.Body, path+"/withdraw", path+"/remind")
+	if strings.Contains(r.Body, path+"/release") {
+		t.Errorf("an internal announcement offers a manual release")
+	}
+	if _, err := a.st.Withdraw(ann.ID, "test", "cancelled"); err != nil {
+		t.Fatal(err)
+	}
+	r = a.get(o.author, path)
+	pgWant(t, "withdrawn", r, http.StatusOK)
+	for _, action := range []string{path + "/withdraw", path + "/remind", path + "/edit"} {
+		if strings.Contains(r.Body, action) {
+			t.Errorf("a withdrawn announcement offers %s", action)
+		}
+	}
+	r = a.post(o.author, path+"/withdraw", url.Values{"reason": {"again"}})
+	pgWant(t, "withdraw twice", r, http.StatusConflict)
+	pgContains(t, "withdraw twice", r.Body, "already withdrawn")
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -76,18 +77,22 @@ func (f *editorForm) fromRequest(c *gin.Context) {
 	}
 }
 
+// formatPercent writes a share of 1 as the percentage an author typed:
+// the float noise of the division (66.50000000000001) is rounded away.
 func formatPercent(f float64) string {
-	return strconv.FormatFloat(f*100, 'f', -1, 64)
+	return strconv.FormatFloat(math.Round(f*100*1e9)/1e9, 'f', -1, 64)
 }
 
-// parsePercent reads "80" or "66.5" as a share of 1.
+// parsePercent reads "80", "66.5" or "0.5" as a share of 1, exactly as
+// typed: a share is never rounded, since a small one rounded to 0 would
+// mean "the default" to the domain.
 func parsePercent(s string) (float64, bool) {
 	s = strings.TrimSuffix(strings.TrimSpace(strings.ReplaceAll(s, ",", ".")), "%")
 	p, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || !(p > 0 && p <= 100) {
 		return 0, false
 	}
-	return float64(int64(p*100+0.5)) / 10000, true
+	return p / 100, true
 }
 
 // splitPeople reads e-mail addresses separated by commas, semicolons,
@@ -117,14 +122,14 @@ func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channel
 	if t, ok := parsePercent(f.Threshold); ok {
 		a.Policy.Threshold = t
 	} else {
-		errs.Add("threshold", "Enter the share of recipients who must acknowledge, from 1 to 100 (%%)")
+		errs.Add("threshold", "Enter the share of recipients who must acknowledge: more than 0 and at most 100 (%%)")
 	}
 	a.Policy.DepartmentThreshold = nil
 	if strings.TrimSpace(f.DeptThreshold) != "" {
 		if t, ok := parsePercent(f.DeptThreshold); ok {
 			a.Policy.DepartmentThreshold = &t
 		} else {
-			errs.Add("dept_threshold", "Enter a share from 1 to 100 (%%), or leave it empty for no department rule")
+			errs.Add("dept_threshold", "Enter a share of more than 0 and at most 100 (%%), or leave it empty for no department rule")
 		}
 	}
 	var ok bool
@@ -201,8 +206,8 @@ func (s *Server) editorEdit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if a.State != briefing.StateDraft {
-		redirectFlash(c, "/announcements/"+a.ID, "This announcement is "+string(a.State)+": only a draft can be edited.")
+	if err := briefing.CanEdit(a); err != nil {
+		redirectFlash(c, "/announcements/"+a.ID, upperFirst(briefing.ErrorMessage(err))+".")
 		return
 	}
 	var f editorForm

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,7 +30,7 @@ func TestPageEditorKeepsTypedValuesAndNamesTheField(t *testing.T) {
 		field  string // the control the error sits next to
 		msg    string
 	}{
-		{"threshold out of range", func(f url.Values) { f.Set("threshold", "150") }, "threshold", "from 1 to 100"},
+		{"threshold out of range", func(f url.Values) { f.Set("threshold", "150") }, "threshold", "more than 0 and at most 100"},
 		{"no title", func(f url.Values) { f.Set("title", "  ") }, "title", "A title is required"},
 		{"embargo unreadable", func(f url.Values) { f.Set("not_before", "next tuesday") }, "not_before", "Enter a date and a time"},
 		{"deadline before embargo", func(f url.Values) {
@@ -166,4 +167,52 @@ func TestPagePublishRefusesAnEmptyAudience(t *testing.T) {
 	}
 	r = a.post(o.author, "/announcements/"+id+"/publish", url.Values{})
 	pgWant(t, "publish", r, http.StatusUnprocessableEntity)
+}
+
+// TestPageEditorThresholdAsTyped: a threshold below 1 % is stored as the
+// share typed, as the API stores it, never as the default 80 % (a share
+// rounded to 0 used to mean "the default"); 0 is refused on the page as
+// the API refuses it (422, policy.threshold).
+func TestPageEditorThresholdAsTyped(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	for _, tt := range []struct {
+		typed, shown string
+		want         float64
+	}{
+		{"0.5", "0.5", 0.005},
+		{"0.004", "0.004", 0.00004},
+		{"66,5 %", "66.5", 0.665},
+		{"100", "100", 1},
+	} {
+		f := pgDraftForm()
+		f.Set("threshold", tt.typed)
+		r := a.post(o.author, "/announcements/new", f)
+		pgWant(t, "save "+tt.typed, r, http.StatusSeeOther)
+		id := strings.TrimSuffix(strings.TrimPrefix(r.Location, "/announcements/"), "/edit")
+		got, err := a.st.Announcement(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got.Policy.Threshold-tt.want) > 1e-12 {
+			t.Errorf("threshold typed %q: stored %v, want %v", tt.typed, got.Policy.Threshold, tt.want)
+		}
+		pgContains(t, "editor after "+tt.typed, a.get(o.author, r.Location).Body, `id="threshold" name="threshold"`, `inputmode="decimal" value="`+tt.shown+`"`)
+	}
+	for _, typed := range []string{"0", "-1", "0%"} {
+		f := pgDraftForm()
+		f.Set("threshold", typed)
+		r := a.post(o.author, "/announcements/new", f)
+		pgWant(t, "save "+typed, r, http.StatusUnprocessableEntity)
+		pgContains(t, "save "+typed, r.Body, `id="threshold-err"`)
+	}
+	// The API takes the same share and refuses the same 0.
+	api := a.send(&o.author, http.MethodPost, "/api/v1/announcements", strings.NewReader(
+		`{"title": "Tiny", "audience": {"departments": ["Sales"]}, "policy": {"threshold": 0.00004}}`), "application/json", "")
+	pgWant(t, "API create", api, http.StatusCreated)
+	pgContains(t, "API create", api.Body, `"threshold":0.00004`)
+	api = a.send(&o.author, http.MethodPost, "/api/v1/announcements", strings.NewReader(
+		`{"title": "Zero", "policy": {"threshold": 0}}`), "application/json", "")
+	pgWant(t, "API create with 0", api, http.StatusUnprocessableEntity)
+	pgContains(t, "API create with 0", api.Body, `"field":"policy.threshold"`)
 }

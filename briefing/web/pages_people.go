@@ -28,28 +28,38 @@ type peopleTab struct {
 type peopleView struct {
 	Status, Department string
 	Scoped             bool // a manager: their own department only
-	Tabs               []peopleTab
-	List               []briefing.Receipt
-	Next               string
-	Departments        []string
-	Open               int // not acknowledged, in scope: who a reminder reaches
-	CSV                string
+	// Denied is why the person sees no list at all (a manager without a
+	// department); the readiness above stays theirs to see.
+	Denied      string
+	Tabs        []peopleTab
+	List        []briefing.Receipt
+	Next        string
+	Departments []string
+	Open        int // not acknowledged, in scope: who a reminder reaches
+	CSV         string
 }
 
 var errPageFull = errors.New("page full")
 
-// people lists recipients by status; a manager sees their own department
-// only, as the receipts API does.
+// people lists recipients by status in the viewer's briefing.ReceiptScope,
+// as the receipts API does. A scope that is refused as a whole (a manager
+// without a department) is a note, not an error page: readiness is not a
+// list of people.
 func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Readiness) (peopleView, error) {
 	u := currentUser(c)
-	p := peopleView{Status: c.DefaultQuery("status", "open"), Scoped: !u.Has(briefing.RoleAuthor)}
-	dept, err := scopeDepartment(c, !p.Scoped)
+	p := peopleView{Status: c.DefaultQuery("status", "open")}
+	scope, err := briefing.ReceiptScope(u, a, c.Query("department"))
 	if err != nil {
+		if c.Query("department") == "" && errors.Is(err, briefing.ErrForbidden) {
+			p.Denied, p.Scoped = upperFirst(briefing.ErrorMessage(err))+".", true
+			return p, nil
+		}
 		return p, err
 	}
-	p.Department = dept
+	dept := scope.Department
+	p.Department, p.Scoped = dept, scope.Fixed
 	counts := briefing.Counts{Recipients: r.Recipients, Read: r.Read, Acknowledged: r.Acknowledged}
-	if dept != "" || p.Scoped {
+	if !scope.All() {
 		counts = briefing.Counts{}
 		for _, d := range r.Departments {
 			if d.Department == dept {
@@ -76,7 +86,7 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 		t.URL, t.Current = base+"status="+t.Status+"#people", t.Status == p.Status
 		p.Tabs = append(p.Tabs, t)
 	}
-	f := store.ReceiptFilter{Department: dept, After: c.Query("after")}
+	f := store.ReceiptFilter{Department: dept, Viewer: u, After: c.Query("after")}
 	switch p.Status {
 	case "open":
 		// Not acknowledged is two statuses: page through all and skip the rest.
@@ -116,10 +126,5 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 // receiptsCSVPage is the export behind a plain link: the API's CSV wants
 // an Accept header that a link cannot send.
 func (s *Server) receiptsCSVPage(c *gin.Context) {
-	dept, err := scopeDepartment(c, currentUser(c).Has(briefing.RoleAuthor))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.receiptsCSV(c, store.ReceiptFilter{Department: dept})
+	s.receiptsCSV(c, store.ReceiptFilter{Department: c.Query("department"), Viewer: currentUser(c)})
 }

@@ -114,8 +114,8 @@ func (s *Server) renderPublish(c *gin.Context, status int, msg string) {
 		s.fail(c, err)
 		return
 	}
-	if a.State != briefing.StateDraft {
-		redirectFlash(c, "/announcements/"+a.ID, "This announcement is already "+string(a.State)+".")
+	if err := briefing.CanPublish(a); err != nil {
+		redirectFlash(c, "/announcements/"+a.ID, upperFirst(briefing.ErrorMessage(err))+".")
 		return
 	}
 	v := publishView{A: a, Error: msg}

@@ -29,7 +29,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/news/feed.atom", s.newsFeed)
 	r.GET("/news/:slug", s.newsPage)
 
-	api := r.Group("/api/v1", limitBody(MaxBody), s.authenticate)
+	api := r.Group("/api/v1", s.limitBody(MaxBody), s.authenticate)
 	api.POST("/session", s.signInAPI)
 
 	in := api.Group("", s.signedIn)
@@ -70,12 +70,12 @@ func (s *Server) routes(r *gin.Engine) {
 	admins.GET("/audit", s.auditLog)
 	admins.GET("/backup", s.backup)
 	// The import takes a whole directory in one request.
-	r.POST("/api/v1/users/import", limitBody(MaxImportBody), s.authenticate, s.signedIn, s.requireAny(admin), s.importUsers)
+	r.POST("/api/v1/users/import", s.limitBody(MaxImportBody), s.authenticate, s.signedIn, s.requireAny(admin), s.importUsers)
 
 	// Pages for people. Forms post to the same origin and work without
 	// JavaScript; the cross-origin guard protects them. Every route checks
 	// roles on the server; the navigation only hides what a person cannot use.
-	pg := r.Group("", limitBody(MaxBody), s.authenticate)
+	pg := r.Group("", s.limitBody(MaxBody), s.authenticate)
 	pg.GET("/", s.home)
 	pg.POST("/signin", s.signInForm)
 
