@@ -10,6 +10,8 @@
 //	users_by_email     normalised e-mail → userID
 //	tokens             SHA-256(token) → userID           (tokens are never stored in clear)
 //	sessions           SHA-256(session) → userID | expiry unix seconds
+//	tokens_by_user     userID | SHA-256(token) → empty     (a person's tokens: revoked in one scan)
+//	sessions_by_user   userID | SHA-256(session) → empty   (a person's sessions)
 //	audit              seq → JSON briefing.Event          (append-only), or for an acknowledgement
 //	                   0x01 | at ns (8 bytes) | uvarint userID | uvarint annID   (audit.go)
 //	announcements      annID → JSON announcement metadata (no body: the gate reads this on every ack)

@@ -30,6 +30,9 @@ var (
 	bDeliveriesAnn = []byte("deliveries_by_ann")
 	bOutbox        = []byte("outbox")
 	bMailJobs      = []byte("mail_jobs")
+	// schema 4
+	bTokensByUser   = []byte("tokens_by_user")
+	bSessionsByUser = []byte("sessions_by_user")
 )
 
 var keySchema = []byte("schema")
@@ -61,6 +64,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	sealChannelSecrets,
 	// 5: every delivery has the id its receiver sees (delivery.go).
 	receiverIDs,
+	// 6: per-user indexes of tokens and sessions (credentials.go), so
+	// that deactivation and a password change can end them.
+	indexCredentials,
 }
 
 func compactAckEvents(tx *bolt.Tx) error {

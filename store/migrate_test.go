@@ -118,6 +118,17 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 			return nil
 		}))
 	},
+	// 6: every token and session is in its owner's index.
+	func(t *testing.T, tx *bolt.Tx) {
+		for _, p := range [][2][]byte{{bTokens, bTokensByUser}, {bSessions, bSessionsByUser}} {
+			mustNoErr(t, tx.Bucket(p[0]).ForEach(func(k, v []byte) error {
+				if tx.Bucket(p[1]).Get(credentialKey(v[:8], k)) == nil {
+					t.Errorf("%s %x is not in %s after migration 6", p[0], k, p[1])
+				}
+				return nil
+			}))
+		}
+	},
 }
 
 func TestMigrationCompactsAckEvents(t *testing.T) {
@@ -366,5 +377,36 @@ func TestMigrationGivesDeliveriesReceiverIDs(t *testing.T) {
 		if d.ReceiverID != d.ID || d.Attempts != n-1 || d.State != briefing.DeliveryPending {
 			t.Errorf("delivery %d after the migration = %+v, want receiver id %q and the rest kept", n, d, d.ID)
 		}
+	}
+}
+
+// TestMigrationIndexesCredentials: tokens and sessions written before the
+// per-user indexes existed are revoked by a deactivation after the upgrade.
+func TestMigrationIndexesCredentials(t *testing.T) {
+	s, _ := openStore(t)
+	u := mkUser(t, s, "old@example.com", "")
+	token, err := s.CreateToken(u.ID, "admin")
+	mustNoErr(t, err)
+	session, err := s.CreateSession(u.ID, time.Hour)
+	mustNoErr(t, err)
+	// Back to schema 5: no indexes, as an older build left the file.
+	mustNoErr(t, s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bTokensByUser, bSessionsByUser} {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(keySchema, u64(5))
+	}))
+	s = reopen(t, s)
+	_, err = s.UpdateUser(u.ID, "admin", func(u *briefing.User) error { u.Active = false; return nil })
+	mustNoErr(t, err)
+	_, err = s.UpdateUser(u.ID, "admin", func(u *briefing.User) error { u.Active = true; return nil })
+	mustNoErr(t, err)
+	if _, err := s.UserByToken(token); err == nil {
+		t.Error("a token from before the migration works after deactivation and reactivation")
+	}
+	if _, err := s.SessionUser(session); err == nil {
+		t.Error("a session from before the migration works after deactivation and reactivation")
 	}
 }

@@ -40,7 +40,7 @@ func (s *Store) CreateToken(userID, actor string) (string, error) {
 		if _, err := userByKey(tx, u64(n)); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bTokens).Put(hashSecret(token), u64(n)); err != nil {
+		if err := putToken(tx, u64(n), hashSecret(token)); err != nil {
 			return err
 		}
 		return audit(tx, s.now(), actor, "token.create", "user:"+userID, "")
@@ -83,7 +83,11 @@ func (s *Store) CreateSession(userID string, ttl time.Duration) (string, error) 
 	binary.BigEndian.PutUint64(v, n)
 	binary.BigEndian.PutUint64(v[8:], uint64(s.now().Add(ttl).Unix()))
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bSessions).Put(hashSecret(secret), v)
+		h := hashSecret(secret)
+		if err := tx.Bucket(bSessions).Put(h, v); err != nil {
+			return err
+		}
+		return tx.Bucket(bSessionsByUser).Put(credentialKey(v[:8], h), nil)
 	})
 	return secret, err
 }
@@ -106,7 +110,7 @@ func (s *Store) SessionUser(secret string) (*briefing.User, error) {
 // DeleteSession ends a session; ending one that does not exist is no error.
 func (s *Store) DeleteSession(secret string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bSessions).Delete(hashSecret(secret))
+		return deleteSession(tx, hashSecret(secret))
 	})
 }
 
@@ -115,15 +119,19 @@ func (s *Store) PruneSessions() (int, error) {
 	n := 0
 	now := s.now().Unix()
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		var expired [][]byte
 		c := tx.Bucket(bSessions).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if len(v) != 16 || int64(binary.BigEndian.Uint64(v[8:])) < now {
-				if err := c.Delete(); err != nil {
-					return err
-				}
-				n++
+				expired = append(expired, clone(k))
 			}
 		}
+		for _, k := range expired {
+			if err := deleteSession(tx, k); err != nil {
+				return err
+			}
+		}
+		n = len(expired)
 		return nil
 	})
 	return n, err

@@ -26,12 +26,12 @@ func (s *Store) CreateTokens(userIDs []string, actor string) ([]string, error) {
 		tokens[i] = newSecret("fh_")
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		users, b := tx.Bucket(bUsers), tx.Bucket(bTokens)
+		users := tx.Bucket(bUsers)
 		for i, k := range keys {
 			if users.Get(k) == nil {
 				return briefing.NotFound("no user with id %q", userIDs[i])
 			}
-			if err := b.Put(hashSecret(tokens[i]), k); err != nil {
+			if err := putToken(tx, k, hashSecret(tokens[i])); err != nil {
 				return err
 			}
 		}

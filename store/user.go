@@ -91,16 +91,29 @@ func (s *Store) UserByEmail(email string) (*briefing.User, error) {
 }
 
 // UpdateUser changes a user through fn and keeps the e-mail index right.
+// Every change to a person goes through here (API, admin page, SCIM), so
+// the leaving rule (briefing.EndingOf) applies to all of them alike.
 func (s *Store) UpdateUser(id, actor string, fn func(u *briefing.User) error) (*briefing.User, error) {
+	return s.UpdateUserIn(id, actor, "", fn)
+}
+
+// UpdateUserIn is UpdateUser for a change made in a browser session: the
+// session with that secret is the one a password change leaves open.
+func (s *Store) UpdateUserIn(id, actor, session string, fn func(u *briefing.User) error) (*briefing.User, error) {
 	n, err := parseID("user", id)
 	if err != nil {
 		return nil, err
+	}
+	var keep []byte
+	if session != "" {
+		keep = hashSecret(session)
 	}
 	var u *briefing.User
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if u, err = userByKey(tx, u64(n)); err != nil {
 			return err
 		}
+		before := *u
 		old := u.Email
 		if err := fn(u); err != nil {
 			return err
@@ -124,7 +137,11 @@ func (s *Store) UpdateUser(id, actor string, fn func(u *briefing.User) error) (*
 		if err := putUser(tx.Bucket(bUsers), u); err != nil {
 			return err
 		}
-		return audit(tx, s.now(), actor, "user.update", "user:"+u.ID, u.Email)
+		now := s.now()
+		if err := audit(tx, now, actor, "user.update", "user:"+u.ID, u.Email); err != nil {
+			return err
+		}
+		return s.applyEnding(tx, &before, u, keep, actor, now)
 	})
 	return u, err
 }

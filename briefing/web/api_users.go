@@ -73,7 +73,7 @@ func (s *Server) patchUser(c *gin.Context) {
 			return
 		}
 	}
-	u, err := s.st.UpdateUser(c.Param("id"), actor(c), func(u *briefing.User) error {
+	u, err := s.st.UpdateUserIn(c.Param("id"), actor(c), currentSession(c), func(u *briefing.User) error {
 		if in.Email != "" {
 			u.Email = in.Email
 		}
@@ -165,6 +165,15 @@ func (s *Server) createToken(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"token": token})
+}
+
+// revokeTokens revokes every API token of a person (their sessions stay).
+func (s *Server) revokeTokens(c *gin.Context) {
+	if _, err := s.st.RevokeTokens(c.Param("id"), actor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 // importUsers reads a directory CSV (email,name,department,location,roles)

@@ -271,3 +271,95 @@ func TestTokens(t *testing.T) {
 	wantError(t, "token for an unknown user", a.do("POST", "/api/v1/users/424242/tokens", s.admin.Token, nil), 404, "not_found", "")
 	wantError(t, "token for a garbage id", a.do("POST", "/api/v1/users/x'y/tokens", s.admin.Token, nil), 404, "not_found", "")
 }
+
+// meWith asks GET /api/v1/me with a token or a session cookie and returns
+// the status.
+func (a *testApp) meWith(token, cookie string) int {
+	a.t.Helper()
+	return a.send(req{method: http.MethodGet, path: "/api/v1/me", token: token, cookie: cookie}).Status
+}
+
+// TestDeactivationRevokesForGood: PATCH active:false ends the person's
+// tokens and sessions at once, and PATCH active:true does not bring them
+// back.
+func TestDeactivationRevokesForGood(t *testing.T) {
+	a := newTestApp(t)
+	s := a.staff()
+	p := a.addUser(person{Email: "leaver@example.com", Department: "Sales", Password: "a long password"})
+	cookie := a.signIn(p.Email, "a long password").Value
+	if a.meWith(p.Token, "") != 200 || a.meWith("", cookie) != 200 {
+		t.Fatal("the person's token or session does not work to begin with")
+	}
+	wantStatus(t, "deactivate", a.do("PATCH", "/api/v1/users/"+p.ID, s.admin.Token, map[string]any{"active": false}), 200)
+	if tok, ses := a.meWith(p.Token, ""), a.meWith("", cookie); tok != 401 || ses != 401 {
+		t.Errorf("after deactivation: token %d, session %d; want 401 both", tok, ses)
+	}
+	wantStatus(t, "reactivate", a.do("PATCH", "/api/v1/users/"+p.ID, s.admin.Token, map[string]any{"active": true}), 200)
+	if tok, ses := a.meWith(p.Token, ""), a.meWith("", cookie); tok != 401 || ses != 401 {
+		t.Errorf("after reactivation: token %d, session %d; want 401 both (revoked for good)", tok, ses)
+	}
+	if a.meWith(s.sales1.Token, "") != 200 {
+		t.Error("another person's token stopped working")
+	}
+}
+
+// TestPasswordChangeEndsOtherSessions: a new password set by an admin ends
+// every session of that person; an admin changing their own keeps the
+// session they did it in and ends their others.
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.addUser(person{Email: "boss@example.com", Roles: []briefing.Role{briefing.RoleAdmin}, Password: "a long password"})
+	p := a.addUser(person{Email: "p@example.com", Password: "a long password"})
+	laptop, phone := a.signIn(p.Email, "a long password").Value, a.signIn(p.Email, "a long password").Value
+
+	wantStatus(t, "admin sets a password", a.do("PATCH", "/api/v1/users/"+p.ID, admin.Token, map[string]any{"password": "another long one"}), 200)
+	if l, ph := a.meWith("", laptop), a.meWith("", phone); l != 401 || ph != 401 {
+		t.Errorf("after the password change: laptop %d, phone %d; want 401 both", l, ph)
+	}
+	if a.meWith(p.Token, "") != 200 {
+		t.Error("the person's API token ended with the password change, want it kept")
+	}
+
+	here, there := a.signIn(admin.Email, "a long password").Value, a.signIn(admin.Email, "a long password").Value
+	r := a.send(req{method: "PATCH", path: "/api/v1/users/" + admin.ID, cookie: here,
+		header: map[string]string{"Origin": a.ts.URL}, body: map[string]any{"password": "my own new one"}})
+	wantStatus(t, "admin changes their own password", r, 200)
+	if h, th := a.meWith("", here), a.meWith("", there); h != 200 || th != 401 {
+		t.Errorf("own password change: this session %d, the other %d; want 200 and 401", h, th)
+	}
+}
+
+// TestRevokeTokensAPI: DELETE /users/{id}/tokens answers 204 and ends every
+// API token of the person, not their sessions; only an admin may.
+func TestRevokeTokensAPI(t *testing.T) {
+	a := newTestApp(t)
+	s := a.staff()
+	p := a.addUser(person{Email: "tok@example.com", Password: "a long password"})
+	second := decode[map[string]string](t, "second token", a.do("POST", "/api/v1/users/"+p.ID+"/tokens", s.admin.Token, nil), 201)["token"]
+	cookie := a.signIn(p.Email, "a long password").Value
+
+	wantError(t, "a manager revokes", a.do("DELETE", "/api/v1/users/"+p.ID+"/tokens", s.salesMgr.Token, nil), 403, "forbidden", "")
+	r := a.do("DELETE", "/api/v1/users/"+p.ID+"/tokens", s.admin.Token, nil)
+	wantStatus(t, "DELETE tokens", r, http.StatusNoContent)
+	if len(r.Body) != 0 {
+		t.Errorf("DELETE tokens: body %q, want none", r.Body)
+	}
+	for _, tok := range []string{p.Token, second} {
+		if got := a.meWith(tok, ""); got != 401 {
+			t.Errorf("a revoked token: GET /me %d, want 401", got)
+		}
+	}
+	if a.meWith("", cookie) != 200 {
+		t.Error("the person's session ended with their tokens, want it kept")
+	}
+	if a.meWith(s.sales1.Token, "") != 200 {
+		t.Error("another person's token stopped working")
+	}
+	wantError(t, "revoke for an unknown user", a.do("DELETE", "/api/v1/users/424242/tokens", s.admin.Token, nil), 404, "not_found", "")
+	events := decode[struct {
+		Events []struct{ Action, Target string } `json:"events"`
+	}](t, "audit", a.get("/api/v1/audit?action=token.revoke", s.admin.Token), 200)
+	if len(events.Events) != 1 || events.Events[0].Target != "user:"+p.ID {
+		t.Errorf("audit token.revoke: got %+v, want one event for user:%s", events.Events, p.ID)
+	}
+}

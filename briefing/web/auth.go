@@ -12,7 +12,10 @@ import (
 // SessionCookie is the name of the browser session cookie.
 const SessionCookie = "firsthand_session"
 
-const userKey = "user"
+const (
+	userKey    = "user"
+	sessionKey = "session"
+)
 
 // authenticate resolves a bearer token or the session cookie to a user. It
 // never fails a request by itself: the routes say who they need.
@@ -32,6 +35,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	} else if v, err := c.Cookie(SessionCookie); err == nil && v != "" {
 		if u, err := s.st.SessionUser(v); err == nil {
 			c.Set(userKey, u)
+			c.Set(sessionKey, v)
 		} else {
 			s.clearSessionCookie(c)
 		}
@@ -46,6 +50,10 @@ func currentUser(c *gin.Context) *briefing.User {
 	}
 	return nil
 }
+
+// currentSession is the secret of the browser session the request came
+// in, or "" for a bearer token.
+func currentSession(c *gin.Context) string { return c.GetString(sessionKey) }
 
 // signedIn lets only signed-in callers through: the API answers 401, a page
 // sends the person to the sign-in form.

@@ -179,7 +179,7 @@ func (s *Server) saveUserForm(c *gin.Context) {
 		s.renderUser(c, http.StatusUnprocessableEntity, v)
 		return
 	}
-	u, err := s.st.UpdateUser(id, actor(c), func(u *briefing.User) error {
+	u, err := s.st.UpdateUserIn(id, actor(c), currentSession(c), func(u *briefing.User) error {
 		u.Email, u.Name, u.Department, u.Location, u.Roles = f.Email, f.Name, f.Department, f.Location, f.roles()
 		if hash != nil {
 			u.PasswordHash = hash

@@ -173,3 +173,25 @@ func TestPageAdminAudit(t *testing.T) {
 		t.Errorf("backup events: %d", len(evs))
 	}
 }
+
+// TestPageDeactivationRevokes: deactivating on the admin page ends the
+// person's session and tokens as the API does, and reactivating there does
+// not revive them.
+func TestPageDeactivationRevokes(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	p := a.member("leaver@example.com", "Sales")
+	token, err := a.st.CreateToken(p.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgWant(t, "inbox before", a.get(p, "/"), http.StatusOK)
+	pgWant(t, "deactivate", a.post(o.admin, "/admin/users/"+p.ID+"/active", url.Values{"active": {"false"}}), http.StatusSeeOther)
+	pgWant(t, "reactivate", a.post(o.admin, "/admin/users/"+p.ID+"/active", url.Values{"active": {"true"}}), http.StatusSeeOther)
+	if _, err := a.st.SessionUser(p.session); err == nil {
+		t.Error("the session works after deactivation and reactivation on the page")
+	}
+	if _, err := a.st.UserByToken(token); err == nil {
+		t.Error("the token works after deactivation and reactivation on the page")
+	}
+}

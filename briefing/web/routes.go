@@ -65,6 +65,7 @@ func (s *Server) routes(r *gin.Engine) {
 	admins.POST("/users", s.createUser)
 	admins.PATCH("/users/:id", s.patchUser)
 	admins.POST("/users/:id/tokens", s.createToken)
+	admins.DELETE("/users/:id/tokens", s.revokeTokens)
 	admins.POST("/channels", s.createChannel)
 	admins.POST("/channels/:id/test", s.testChannel)
 	admins.GET("/audit", s.auditLog)
