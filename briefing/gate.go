@@ -11,6 +11,9 @@ type Counts struct {
 	Recipients   int `json:"recipients"`
 	Read         int `json:"read"`
 	Acknowledged int `json:"acknowledged"`
+	// Departed are those who left the list (deactivated while the
+	// announcement was in briefing); Recipients no longer counts them.
+	Departed int `json:"departed"`
 }
 
 // AckRatio is the share of recipients who have acknowledged.
@@ -32,6 +35,7 @@ type DepartmentReadiness struct {
 	Recipients   int     `json:"recipients"`
 	Read         int     `json:"read"`
 	Acknowledged int     `json:"acknowledged"`
+	Departed     int     `json:"departed"`
 	ReadRatio    float64 `json:"read_ratio"`
 	AckRatio     float64 `json:"ack_ratio"`
 	Met          bool    `json:"met"`
@@ -50,6 +54,7 @@ type Readiness struct {
 	Recipients          int                   `json:"recipients"`
 	Read                int                   `json:"read"`
 	Acknowledged        int                   `json:"acknowledged"`
+	Departed            int                   `json:"departed"`
 	ReadRatio           float64               `json:"read_ratio"`
 	AckRatio            float64               `json:"ack_ratio"`
 	Threshold           float64               `json:"threshold"`
@@ -70,6 +75,7 @@ func ComputeReadiness(a *Announcement, total Counts, depts []Counts, now time.Ti
 		Recipients:   total.Recipients,
 		Read:         total.Read,
 		Acknowledged: total.Acknowledged,
+		Departed:     total.Departed,
 		ReadRatio:    total.ReadRatio(),
 		AckRatio:     total.AckRatio(),
 		Threshold:    a.Policy.Threshold,
@@ -84,7 +90,7 @@ func ComputeReadiness(a *Announcement, total Counts, depts []Counts, now time.Ti
 	r.Gates.DepartmentsMet = true
 	for i, c := range depts {
 		d := DepartmentReadiness{
-			Recipients: c.Recipients, Read: c.Read, Acknowledged: c.Acknowledged,
+			Recipients: c.Recipients, Read: c.Read, Acknowledged: c.Acknowledged, Departed: c.Departed,
 			ReadRatio: c.ReadRatio(), AckRatio: c.AckRatio(), Met: true,
 		}
 		if i < len(a.Departments) {

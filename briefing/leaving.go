@@ -33,3 +33,26 @@ func EndingOf(before, after *User) Ending {
 	}
 	return Ending{}
 }
+
+// LeavesOnDeparture reports whether a recipient deactivated now leaves a's
+// recipient list: only while it is in briefing, where the gate still
+// counts. A released or withdrawn announcement keeps the figures it had as
+// its history.
+func LeavesOnDeparture(a *Announcement) bool { return a.State == StateBriefing }
+
+// Depart takes one departing recipient out of c: out of the denominator,
+// and out of the read and acknowledged counts if they had read or
+// acknowledged, so every ratio is of those who stayed. An acknowledgement
+// of someone who left says nothing about whether the staff who remain are
+// ready, so it stops counting with them.
+func (c Counts) Depart(read, acked bool) Counts {
+	c.Recipients--
+	c.Departed++
+	if read {
+		c.Read--
+	}
+	if acked {
+		c.Acknowledged--
+	}
+	return c
+}

@@ -29,3 +29,35 @@ func TestEndingOf(t *testing.T) {
 		})
 	}
 }
+
+func TestCountsDepart(t *testing.T) {
+	c := Counts{Recipients: 10, Read: 6, Acknowledged: 4}
+	tests := []struct {
+		name       string
+		read, ackd bool
+		want       Counts
+	}{
+		{"one who had done nothing", false, false, Counts{Recipients: 9, Read: 6, Acknowledged: 4, Departed: 1}},
+		{"a reader", true, false, Counts{Recipients: 9, Read: 5, Acknowledged: 4, Departed: 1}},
+		{"an acknowledger leaves both numerator and denominator", true, true, Counts{Recipients: 9, Read: 5, Acknowledged: 3, Departed: 1}},
+	}
+	for _, tt := range tests {
+		if got := c.Depart(tt.read, tt.ackd); got != tt.want {
+			t.Errorf("%s: Depart = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+	// 8 of 10 needed at 0.8; two who had not acknowledged leave: 6 of 8 is
+	// short, two more acknowledgements of those who stayed would do.
+	left := Counts{Recipients: 10, Acknowledged: 6}.Depart(false, false).Depart(false, false)
+	if !meets(Counts{Recipients: left.Recipients, Acknowledged: 7}, 0.8) || meets(left, 0.8) {
+		t.Errorf("after two departures %+v: 6 should fall short of 0.8 and 7 meet it", left)
+	}
+}
+
+func TestLeavesOnDeparture(t *testing.T) {
+	for _, st := range []State{StateDraft, StateBriefing, StateReleased, StateWithdrawn} {
+		if got, want := LeavesOnDeparture(&Announcement{State: st}), st == StateBriefing; got != want {
+			t.Errorf("LeavesOnDeparture(%s) = %v, want %v", st, got, want)
+		}
+	}
+}

@@ -79,6 +79,7 @@
     };
     var apply = function (r) {
       set(root, "[data-r=recipients]", num(r.recipients));
+      set(root, "[data-r=departed]", num(r.departed || 0) + " left");
       set(root, "[data-r=read]", num(r.read));
       set(root, "[data-r=acknowledged]", num(r.acknowledged));
       set(root, "[data-r=read_ratio]", pct(r.read_ratio));

@@ -21,11 +21,16 @@ func recipientOf(tx *bolt.Tx, annID, userID uint64) (*briefing.Announcement, rec
 	if v == nil {
 		return nil, receipt{}, notAddressed()
 	}
+	r := decodeReceipt(v)
+	if r.departed {
+		// Left the list when deactivated; a reactivation does not rejoin it.
+		return nil, receipt{}, notAddressed()
+	}
 	a, err := getAnnouncement(tx, u64(annID))
 	if err != nil || !briefing.Briefed(a) {
 		return nil, receipt{}, notAddressed()
 	}
-	return a, decodeReceipt(v), nil
+	return a, r, nil
 }
 
 func briefingOf(a *briefing.Announcement, r receipt) briefing.Briefing {
@@ -169,10 +174,11 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 			if err != nil {
 				return err
 			}
-			if !briefing.Briefed(a) {
+			r := decodeReceipt(receipts.Get(pair(an, un)))
+			if !briefing.Briefed(a) || r.departed {
 				continue
 			}
-			out = append(out, briefingOf(a, decodeReceipt(receipts.Get(pair(an, un)))))
+			out = append(out, briefingOf(a, r))
 		}
 		return nil
 	})

@@ -17,8 +17,10 @@
 //	announcements      annID → JSON announcement metadata (no body: the gate reads this on every ack)
 //	bodies             annID → JSON {markdown, html}
 //	receipts           annID | userID → readAt µs | ackAt µs | department index (uint16)   18 bytes
+//	                   (+ 0x01 when the person departed: deactivated while it was in briefing)
 //	inbox              userID | annID → empty            (a person's briefings, in publish order)
 //	counters           annID | department index (uint16) → recipients | read | acknowledged (3 × uint32)
+//	                   (| departed, a 4th uint32, once someone left; recipients counts those who stayed)
 //	questions          annID | questionID → JSON briefing.Question
 //	question_ann       questionID → annID
 //	channels           channelID → JSON channel; its config sealed in "sealed_config":

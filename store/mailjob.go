@@ -174,8 +174,11 @@ func (s *Store) NextMailRecipients(jobID string, limit int) ([]MailRecipient, er
 		prefix := u64(an)
 		c := tx.Bucket(bReceipts).Cursor()
 		for k, v := c.Seek(pair(an, j.Cursor+1)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, v = c.Next() {
+			r := decodeReceipt(v)
+			if r.departed {
+				continue
+			}
 			if j.Kind == MailReminder {
-				r := decodeReceipt(v)
 				if r.ackAt != 0 || (j.Department != "" && a.Departments[r.dept] != j.Department) {
 					continue
 				}

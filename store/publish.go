@@ -183,11 +183,12 @@ func countsOf(tx *bolt.Tx, annID uint64) (total briefing.Counts, depts []briefin
 	c := tx.Bucket(bCounters).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		cs := decodeCounters(v)
-		d := briefing.Counts{Recipients: int(cs.recipients), Read: int(cs.read), Acknowledged: int(cs.acked)}
+		d := briefing.Counts{Recipients: int(cs.recipients), Read: int(cs.read), Acknowledged: int(cs.acked), Departed: int(cs.departed)}
 		depts = append(depts, d)
 		total.Recipients += d.Recipients
 		total.Read += d.Read
 		total.Acknowledged += d.Acknowledged
+		total.Departed += d.Departed
 	}
 	return total, depts
 }

@@ -74,6 +74,9 @@ func (s *Store) Receipts(annID string, f ReceiptFilter, fn func(r briefing.Recei
 		count, last := 0, uint64(0)
 		for k, v := c.Seek(pair(n, after+1)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			rc := decodeReceipt(v)
+			if rc.departed {
+				continue // left the list: not in the denominator, not listed
+			}
 			r := briefing.Receipt{AnnouncementID: a.ID, UserID: formatID(bytesToU64(k[8:])),
 				ReadAt: fromMicros(rc.readAt), AcknowledgedAt: fromMicros(rc.ackAt)}
 			if int(rc.dept) < len(a.Departments) {
@@ -118,7 +121,7 @@ func (s *Store) AckCurve(annID string, maxPoints int) ([]CurvePoint, error) {
 		prefix := u64(n)
 		c := tx.Bucket(bReceipts).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if r := decodeReceipt(v); r.ackAt != 0 {
+			if r := decodeReceipt(v); r.ackAt != 0 && !r.departed {
 				times = append(times, r.ackAt)
 			}
 		}

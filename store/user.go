@@ -109,6 +109,7 @@ func (s *Store) UpdateUserIn(id, actor, session string, fn func(u *briefing.User
 		keep = hashSecret(session)
 	}
 	var u *briefing.User
+	var released bool
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if u, err = userByKey(tx, u64(n)); err != nil {
 			return err
@@ -141,8 +142,12 @@ func (s *Store) UpdateUserIn(id, actor, session string, fn func(u *briefing.User
 		if err := audit(tx, now, actor, "user.update", "user:"+u.ID, u.Email); err != nil {
 			return err
 		}
-		return s.applyEnding(tx, &before, u, keep, actor, now)
+		released, err = s.applyEnding(tx, &before, u, keep, actor, now)
+		return err
 	})
+	if err == nil && released {
+		s.signal(s.OnRelease)
+	}
 	return u, err
 }
 

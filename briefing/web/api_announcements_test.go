@@ -379,3 +379,52 @@ func TestExplicitZeroThresholdRefused(t *testing.T) {
 		body: map[string]any{"policy": map[string]any{"threshold": 0}}})
 	wantError(t, "patch to threshold 0", resp, 422, "invalid", "policy.threshold")
 }
+
+// TestReadinessDeparted: people deactivated after publish leave the
+// denominator (readiness says how many left), and the deactivation that
+// makes the figures of those who stayed meet the gate releases.
+func TestReadinessDeparted(t *testing.T) {
+	a := newTestApp(t)
+	s := a.staff()
+	ch := a.webhook(s.admin, "Press")
+	d := draftOf("Leaving", "Sales", "Support")
+	d["channels"] = []map[string]any{{"channel_id": ch}}
+	d["policy"] = map[string]any{"threshold": 0.5, "department_threshold": 0.6}
+	ann := a.create(s.author, d)
+	a.publish(s.author, ann.ID)
+	for _, u := range []testUser{s.sales1, s.sales2, s.salesMgr, s.support1} {
+		wantStatus(t, "ack", a.do("POST", "/api/v1/briefings/"+ann.ID+"/ack", u.Token, nil), 200)
+	}
+	type deptJSON struct {
+		Department                         string
+		Recipients, Acknowledged, Departed int
+	}
+	type readiness struct {
+		State                              string
+		Recipients, Acknowledged, Departed int
+		Departments                        []deptJSON
+	}
+	path := "/api/v1/announcements/" + ann.ID + "/readiness"
+	r := decode[readiness](t, "readiness", a.get(path, s.author.Token), 200)
+	if r.State != "briefing" || r.Recipients != 7 || r.Departed != 0 {
+		t.Fatalf("before anyone left: %+v, want briefing, 7 recipients, 0 departed", r)
+	}
+	// Support is at 1 of 3 (0.6 asked); one leaves: 1 of 2 is still short;
+	// a second: 1 of 1, and 4 of 5 overall.
+	wantStatus(t, "deactivate", a.do("PATCH", "/api/v1/users/"+s.support2.ID, s.admin.Token, map[string]any{"active": false}), 200)
+	r = decode[readiness](t, "readiness", a.get(path, s.author.Token), 200)
+	if r.State != "briefing" || r.Recipients != 6 || r.Departed != 1 {
+		t.Errorf("after one left: %+v, want briefing, 6 recipients, 1 departed", r)
+	}
+	wantStatus(t, "deactivate", a.do("PATCH", "/api/v1/users/"+s.supportMgr.ID, s.admin.Token, map[string]any{"active": false}), 200)
+	r = decode[readiness](t, "readiness", a.get(path, s.author.Token), 200)
+	if r.State != "released" || r.Recipients != 5 || r.Acknowledged != 4 || r.Departed != 2 {
+		t.Errorf("after two left: %+v, want released, 5 recipients, 4 acknowledged, 2 departed", r)
+	}
+	for _, dr := range r.Departments {
+		want := map[string]deptJSON{"Sales": {"Sales", 4, 3, 0}, "Support": {"Support", 1, 1, 2}}[dr.Department]
+		if dr != want {
+			t.Errorf("department %s: got %+v, want %+v", dr.Department, dr, want)
+		}
+	}
+}

@@ -262,6 +262,11 @@ func (s *Server) chart(a *briefing.Announcement, r briefing.Readiness, need int,
 	}
 	v.Summary = fmt.Sprintf("%s of %s recipients acknowledged since %s; the threshold asks for %s.",
 		thousands(r.Acknowledged), thousands(r.Recipients), at(a.PublishedAt), thousands(need))
+	if r.Departed > 0 {
+		// Those who left are out of every figure above; say so, so that
+		// the numbers add up for someone who remembers the list.
+		v.Summary += fmt.Sprintf(" %s of the people briefed left since publish and no longer count.", thousands(r.Departed))
+	}
 	title := "Acknowledgements over time. " + v.Summary + " " + v.Estimate
 	v.Wide, v.Narrow = ch.svg(900, 300, title), ch.svg(360, 240, title)
 	return v, nil

@@ -223,3 +223,28 @@ func TestPageButtonsFollowTheRules(t *testing.T) {
 	pgWant(t, "withdraw twice", r, http.StatusConflict)
 	pgContains(t, "withdraw twice", r.Body, "already withdrawn")
 }
+
+// TestPageDashboardSaysHowManyLeft: the dashboard counts only those who
+// stayed and says how many left.
+func TestPageDashboardSaysHowManyLeft(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ann := a.published(o, "Leaving", briefing.Policy{Threshold: 0.8}, nil, "Sales", "Support")
+	before := a.get(o.author, "/announcements/"+ann.ID)
+	pgWant(t, "dashboard before", before, http.StatusOK)
+	if strings.Contains(before.Body, " left") {
+		t.Errorf("the dashboard speaks of people who left before anyone did")
+	}
+	for _, u := range o.support {
+		if _, err := a.st.UpdateUser(u.ID, "test", func(u *briefing.User) error { u.Active = false; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := a.get(o.author, "/announcements/"+ann.ID)
+	pgWant(t, "dashboard", r, http.StatusOK)
+	pgContains(t, "dashboard", r.Body, `data-r="departed">2 left</span>`,
+		"2 of the people briefed left since publish and no longer count.")
+	if strings.Contains(r.Body, o.support[0].Email) {
+		t.Errorf("the dashboard lists a person who left among those to chase")
+	}
+}
