@@ -79,15 +79,8 @@ func (s *Store) CreateSession(userID string, ttl time.Duration) (string, error) 
 		return "", err
 	}
 	secret := newSecret("fs_")
-	v := make([]byte, 16)
-	binary.BigEndian.PutUint64(v, n)
-	binary.BigEndian.PutUint64(v[8:], uint64(s.now().Add(ttl).Unix()))
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		h := hashSecret(secret)
-		if err := tx.Bucket(bSessions).Put(h, v); err != nil {
-			return err
-		}
-		return tx.Bucket(bSessionsByUser).Put(credentialKey(v[:8], h), nil)
+		return putSession(tx, u64(n), hashSecret(secret), s.now().Add(ttl))
 	})
 	return secret, err
 }

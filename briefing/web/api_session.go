@@ -33,6 +33,9 @@ func (s *Server) signIn(c *gin.Context, cr credentials) (*briefing.User, error) 
 		logErr(s.log, "audit", s.st.Audit("anonymous", "session.fail", "email:"+email, addr))
 		return nil, briefing.Unauthenticated("the e-mail address or the password is wrong")
 	}
+	if err := s.passwordSignInAllowed(u); err != nil {
+		return nil, err
+	}
 	s.limiter.succeed(email, addr)
 	secret, err := s.st.CreateSession(u.ID, s.ttl)
 	if err != nil {

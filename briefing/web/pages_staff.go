@@ -11,13 +11,14 @@ import (
 
 type signInData struct {
 	Email, Next, Error string
+	OIDC               string // the identity provider's button, or ""
 }
 
 // home is the sign-in form for visitors and the inbox for people signed in.
 func (s *Server) home(c *gin.Context) {
 	u := currentUser(c)
 	if u == nil {
-		s.render(c, http.StatusOK, "signin", "Sign in", "", signInData{Next: safeNext(c.Query("next"))})
+		s.render(c, http.StatusOK, "signin", "Sign in", "", signInData{Next: safeNext(c.Query("next")), OIDC: s.oidcButton()})
 		return
 	}
 	list, err := s.st.Inbox(u.ID)
@@ -49,7 +50,7 @@ func (s *Server) signInForm(c *gin.Context) {
 	next := safeNext(c.PostForm("next"))
 	if _, err := s.signIn(c, cr); err != nil {
 		status, body := classify(err)
-		s.render(c, status, "signin", "Sign in", "", signInData{Email: cr.Email, Next: next, Error: body.Message})
+		s.render(c, status, "signin", "Sign in", "", signInData{Email: cr.Email, Next: next, Error: body.Message, OIDC: s.oidcButton()})
 		return
 	}
 	c.Redirect(http.StatusSeeOther, next)

@@ -79,6 +79,8 @@ func (s *Server) routes(r *gin.Engine) {
 	pg := r.Group("", s.limitBody(MaxBody), s.authenticate)
 	pg.GET("/", s.home)
 	pg.POST("/signin", s.signInForm)
+	pg.GET("/signin/oidc", s.oidcStart)
+	pg.GET("/signin/oidc/callback", s.oidcCallback)
 
 	pin := pg.Group("", s.signedIn)
 	pin.POST("/signout", s.signOutForm)

@@ -30,6 +30,11 @@ type Config struct {
 	// client. None by default: otherwise any client could pick the address
 	// the sign-in limit counts against.
 	TrustedProxies []string
+	// OIDC, if set, offers sign-in through the company's identity provider.
+	OIDC *OIDCConfig
+	// PasswordSignInOff keeps password sign-in to admins
+	// (FIRSTHAND_PASSWORD_SIGNIN=off).
+	PasswordSignInOff bool
 }
 
 // Server serves the API and the pages.
@@ -45,6 +50,9 @@ type Server struct {
 	limiter *signInLimiter
 	metrics *metrics
 	handler http.Handler
+
+	oidc             *oidcClient // nil without OIDC
+	noPasswordSignIn bool
 }
 
 // New builds the server and parses every template once: a broken template
@@ -65,6 +73,10 @@ func New(cfg Config) (*Server, error) {
 		st: cfg.Store, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, version: cfg.Version,
 		ttl: cfg.SessionTTL, pages: p, limiter: newSignInLimiter(), metrics: newMetrics(cfg.Store),
+		noPasswordSignIn: cfg.PasswordSignInOff,
+	}
+	if cfg.OIDC != nil {
+		s.oidc = newOIDCClient(*cfg.OIDC, s.baseURL)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()

@@ -26,6 +26,7 @@ type serveConfig struct {
 	trustedProxies                       []string
 	sessionTTL                           time.Duration
 	demo                                 bool
+	identity                             identityConfig
 }
 
 // Bounds of --session-ttl: shorter signs people out mid-task; longer keeps
@@ -47,12 +48,16 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	ttl := envString(fs, getenv, "session-ttl", "12h", "how long a browser sign-in lasts, e.g. 12h or 720h")
 	demo := envBool(fs, getenv, "demo", "on an empty database, create a demo organisation")
 	secretKey := secretKeyFlag(fs, getenv)
+	identity := identityFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	c = serveConfig{addr: *addr, db: *db, baseURL: strings.TrimRight(*base, "/"), smtpURL: *smtp, mailFrom: *from, demo: *demo}
 	var err error
 	if c.storeOptions, err = storeOptions(*secretKey); err != nil {
+		return c, err
+	}
+	if c.identity, err = identity(); err != nil {
 		return c, err
 	}
 	if c.sessionTTL, err = time.ParseDuration(*ttl); err != nil || c.sessionTTL < minSessionTTL || c.sessionTTL > maxSessionTTL {
@@ -109,7 +114,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version,
-		TrustedProxies: cfg.trustedProxies, SessionTTL: cfg.sessionTTL})
+		TrustedProxies: cfg.trustedProxies, SessionTTL: cfg.sessionTTL,
+		OIDC: cfg.identity.oidc, PasswordSignInOff: cfg.identity.passwordSignInOff})
 	if err != nil {
 		return err
 	}
