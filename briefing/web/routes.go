@@ -73,6 +73,10 @@ func (s *Server) routes(r *gin.Engine) {
 	// The import takes a whole directory in one request.
 	r.POST("/api/v1/users/import", s.limitBody(MaxImportBody), s.authenticate, s.signedIn, s.requireAny(admin), s.importUsers)
 
+	// SCIM 2.0 provisioning by the company's identity provider: an admin's
+	// API token, answers in application/scim+json (scim.go).
+	r.Any("/scim/v2/*rest", s.limitBody(MaxBody), s.scimAuth, gin.WrapH(s.scim))
+
 	// Pages for people. Forms post to the same origin and work without
 	// JavaScript; the cross-origin guard protects them. Every route checks
 	// roles on the server; the navigation only hides what a person cannot use.

@@ -52,6 +52,7 @@ type Server struct {
 	handler http.Handler
 
 	oidc             *oidcClient // nil without OIDC
+	scim             http.Handler
 	noPasswordSignIn bool
 }
 
@@ -77,6 +78,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.OIDC != nil {
 		s.oidc = newOIDCClient(*cfg.OIDC, s.baseURL)
+	}
+	if s.scim, err = s.newSCIM(); err != nil {
+		return nil, fmt.Errorf("scim: %w", err)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
