@@ -43,8 +43,8 @@ func (s *Server) newSCIM() (http.Handler, error) {
 		},
 		ResourceTypes: []scim.ResourceType{{
 			ID: optional.NewString("User"), Name: "User", Endpoint: "/Users",
-			Description: optional.NewString("People in Firsthand's directory"),
-			Schema:      schema.CoreUserSchema(),
+			Description:      optional.NewString("People in Firsthand's directory"),
+			Schema:           schema.CoreUserSchema(),
 			SchemaExtensions: []scim.SchemaExtension{{Schema: schema.ExtensionEnterpriseUser()}},
 			Handler:          scimUsers{s},
 		}},

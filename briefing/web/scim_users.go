@@ -363,4 +363,3 @@ func (h scimUsers) update(id string, fn func(p *scimPerson) error) (scim.Resourc
 	}
 	return resourceOf(u), nil
 }
-
