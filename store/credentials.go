@@ -103,7 +103,7 @@ func (s *Store) RevokeTokens(userID, actor string) (int, error) {
 }
 
 // indexCredentials builds the per-user indexes of the tokens and sessions a
-// database held before they existed (schema 4).
+// database held before they existed (schema 6).
 func indexCredentials(tx *bolt.Tx) error {
 	for _, b := range [][]byte{bTokensByUser, bSessionsByUser} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {

@@ -30,7 +30,7 @@ var (
 	bDeliveriesAnn = []byte("deliveries_by_ann")
 	bOutbox        = []byte("outbox")
 	bMailJobs      = []byte("mail_jobs")
-	// schema 4
+	// schema 6
 	bTokensByUser   = []byte("tokens_by_user")
 	bSessionsByUser = []byte("sessions_by_user")
 )

@@ -81,6 +81,8 @@ func (s *Server) routes(r *gin.Engine) {
 	// JavaScript; the cross-origin guard protects them. Every route checks
 	// roles on the server; the navigation only hides what a person cannot use.
 	pg := r.Group("", s.limitBody(MaxBody), s.authenticate)
+	// Anyone: the sign-in form, and the round trip through the company's
+	// identity provider (oidc.go).
 	pg.GET("/", s.home)
 	pg.POST("/signin", s.signInForm)
 	pg.GET("/signin/oidc", s.oidcStart)
