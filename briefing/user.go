@@ -91,7 +91,7 @@ func (u *User) Validate() error {
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		return Invalid("email", "%q is not an e-mail address", u.Email)
 	}
-	if len(u.Email) > 254 {
+	if len(u.Email) > MaxEmailLength {
 		return Invalid("email", "the e-mail address is longer than 254 characters")
 	}
 	if u.Name == "" {

@@ -4,9 +4,16 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"firsthand/briefing"
 )
 
 // TestSessionLifecycle: signing in sets an HttpOnly, SameSite=Lax cookie
@@ -154,4 +161,86 @@ func TestSessionTTL(t *testing.T) {
 	a.st.Now = func() time.Time { return start.Add(ttl + time.Minute) }
 	wantError(t, "GET /me after the end", a.send(req{method: "GET", path: "/api/v1/me", cookie: c.Value}),
 		http.StatusUnauthorized, "unauthenticated", "")
+}
+
+// TestSignInCostsOneBcryptOnEveryPath: unknown, deactivated, passwordless
+// and wrong-password sign-ins each run exactly one bcrypt comparison, at
+// the cost real passwords are hashed with, so timing tells no one which
+// addresses exist.
+func TestSignInCostsOneBcryptOnEveryPath(t *testing.T) {
+	a := newTestApp(t)
+	a.addUser(person{Email: "ada@example.com", Password: "a long password"})
+	a.addUser(person{Email: "nopass@example.com"})
+	gone := a.addUser(person{Email: "gone@example.com", Password: "a long password"})
+	if _, err := a.st.UpdateUser(gone.ID, "test", func(u *briefing.User) error { u.Active = false; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var costs []int
+	a.srv.comparePassword = func(hash, password []byte) error {
+		mu.Lock()
+		c, _ := bcrypt.Cost(hash)
+		costs = append(costs, c)
+		mu.Unlock()
+		return bcrypt.CompareHashAndPassword(hash, password)
+	}
+	tests := []struct {
+		name, email, password string
+		dummy                 bool // compared against the stand-in hash
+	}{
+		{"unknown address", "nobody@example.com", "a long password", true},
+		{"deactivated account, right password", "gone@example.com", "a long password", true},
+		{"account without a password", "nopass@example.com", "anything at all", true},
+		{"account without a password, empty password", "nopass@example.com", "", true},
+		{"wrong password", "ada@example.com", "a wrong password", false},
+	}
+	for _, tt := range tests {
+		costs = nil
+		r := a.do(http.MethodPost, "/api/v1/session", "", map[string]string{"email": tt.email, "password": tt.password})
+		wantError(t, tt.name, r, http.StatusUnauthorized, "unauthenticated", "")
+		mu.Lock()
+		got := slices.Clone(costs)
+		mu.Unlock()
+		if len(got) != 1 {
+			t.Errorf("%s: got %d bcrypt comparisons, want 1", tt.name, len(got))
+			continue
+		}
+		if tt.dummy && got[0] != bcrypt.DefaultCost {
+			t.Errorf("%s: compared at cost %d, want %d (the cost of real password hashes)", tt.name, got[0], bcrypt.DefaultCost)
+		}
+	}
+}
+
+// TestSignInFailureAuditIsBounded: a 100 KB e-mail typed into a failed
+// sign-in writes at most an address's length (254) to the audit log, with
+// no control characters.
+func TestSignInFailureAuditIsBounded(t *testing.T) {
+	a := newTestApp(t)
+	s := a.staff()
+	long := "\x1b[31m" + strings.Repeat("a\n", 50_000) + "@example.com"
+	for _, path := range []string{"/api/v1/session", "/signin"} {
+		var r *response
+		if path == "/signin" {
+			form := url.Values{"email": {long}, "password": {"whatever it is"}}
+			r = a.send(req{method: "POST", path: path, body: strings.NewReader(form.Encode()),
+				header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}})
+		} else {
+			r = a.do(http.MethodPost, path, "", map[string]string{"email": long, "password": "whatever it is"})
+		}
+		wantStatus(t, "sign-in with a 100 KB e-mail at "+path, r, http.StatusUnauthorized)
+	}
+	got := decode[struct {
+		Events []struct{ Actor, Action, Target, Detail string } `json:"events"`
+	}](t, "audit", a.get("/api/v1/audit?action=session.fail", s.admin.Token), http.StatusOK)
+	if len(got.Events) != 2 {
+		t.Fatalf("audit: got %d session.fail events, want 2", len(got.Events))
+	}
+	for _, e := range got.Events {
+		if n := len(e.Target) + len(e.Detail); n > len("email:")+254+64 {
+			t.Errorf("session.fail: stored %d bytes of anonymous input, want at most an address's length", n)
+		}
+		if strings.ContainsFunc(e.Target+e.Detail, unicode.IsControl) {
+			t.Errorf("session.fail: target %q keeps control characters", e.Target[:40])
+		}
+	}
 }

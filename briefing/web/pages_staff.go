@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,14 +34,6 @@ func (s *Server) home(c *gin.Context) {
 		}
 	}
 	s.render(c, http.StatusOK, "inbox", "Inbox", "inbox", gin.H{"Open": open, "Done": done})
-}
-
-// safeNext keeps a redirect after sign-in on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }
 
 func (s *Server) signInForm(c *gin.Context) {

@@ -81,50 +81,97 @@ func TestSignInLimiterWindow(t *testing.T) {
 	l.now = func() time.Time { return now }
 
 	for i := range maxPerAccount {
-		if !l.try("a@example.com", "10.0.0.1") {
+		if !tried(l, "a@example.com", "10.0.0.1") {
 			t.Fatalf("attempt %d: got refused, want allowed", i+1)
 		}
 	}
-	if l.try("a@example.com", "10.0.0.2") {
+	if tried(l, "a@example.com", "10.0.0.2") {
 		t.Errorf("after %d failures: got allowed, want refused (from any address)", maxPerAccount)
 	}
-	if !l.try("b@example.com", "10.0.0.1") {
+	if !tried(l, "b@example.com", "10.0.0.1") {
 		t.Errorf("another account from the same address: got refused, want allowed")
 	}
 	now = now.Add(signInWindow - time.Second)
-	if l.try("a@example.com", "10.0.0.1") {
+	if tried(l, "a@example.com", "10.0.0.1") {
 		t.Errorf("one second before the window ends: got allowed, want refused")
 	}
 	now = now.Add(2 * time.Second)
-	if !l.try("a@example.com", "10.0.0.1") {
+	if !tried(l, "a@example.com", "10.0.0.1") {
 		t.Errorf("after the window: got refused, want allowed")
 	}
 
 	for range maxPerAccount - 1 {
-		l.try("c@example.com", "10.0.0.3")
+		tried(l, "c@example.com", "10.0.0.3")
 	}
-	if !l.try("c@example.com", "10.0.0.3") {
+	if !tried(l, "c@example.com", "10.0.0.3") {
 		t.Fatalf("attempt %d: got refused, want allowed", maxPerAccount)
 	}
 	l.succeed("c@example.com", "10.0.0.3") // the last attempt was right
-	if !l.try("c@example.com", "10.0.0.3") {
+	if !tried(l, "c@example.com", "10.0.0.3") {
 		t.Errorf("after a success: got refused, want allowed")
 	}
 
 	// Successes do not use up an address: a shared office address signs
 	// in all day.
-	for i := range 2 * maxPerAddress {
+	for i := range 2 * freePerAddress {
 		email := "staff" + strconv.Itoa(i) + "@example.com"
-		if !l.try(email, "10.0.0.8") {
+		if !tried(l, email, "10.0.0.8") {
 			t.Fatalf("sign-in %d from a shared address: got refused, want allowed", i+1)
 		}
 		l.succeed(email, "10.0.0.8")
 	}
-	for i := range maxPerAddress {
-		l.try("spray"+strconv.Itoa(i)+"@example.com", "10.0.0.9")
+	// An address is slowed down, never refused: after freePerAddress
+	// failures every attempt from it waits, longer and longer, up to the
+	// ceiling. (This used to refuse the address after 50 failures, which
+	// locked everyone behind one proxy out.)
+	var last time.Duration
+	for i := range freePerAddress + 12 {
+		wait, ok := l.try("spray"+strconv.Itoa(i)+"@example.com", "10.0.0.9")
+		if !ok {
+			t.Fatalf("failure %d from one address: got refused, want slowed down", i+1)
+		}
+		switch {
+		case i < freePerAddress && wait != 0:
+			t.Errorf("failure %d from one address: got a wait of %s, want none before %d", i+1, wait, freePerAddress)
+		case i >= freePerAddress && (wait <= 0 || wait < last || wait > l.waitCeiling()):
+			t.Errorf("failure %d from one address: got a wait of %s after %s, want a growing wait up to %s", i+1, wait, last, l.waitCeiling())
+		}
+		last = wait
 	}
-	if l.try("fresh@example.com", "10.0.0.9") {
-		t.Errorf("after %d failures from one address: got allowed, want refused", maxPerAddress)
+	if last != l.waitCeiling() {
+		t.Errorf("after many failures: got a wait of %s, want the ceiling %s", last, l.waitCeiling())
+	}
+	if wait, ok := l.try("fresh@example.com", "10.0.0.10"); !ok || wait != 0 {
+		t.Errorf("another address: got wait %s, allowed %v; want no wait", wait, ok)
+	}
+}
+
+// TestSignInAddressIsSlowedNotLockedOut: after 60 failures for many
+// accounts from one address (everyone, behind a proxy that is not
+// trusted), the right password of another account still signs in, after
+// the address's wait; the per-account limit still answers 429.
+func TestSignInAddressIsSlowedNotLockedOut(t *testing.T) {
+	a := newTestApp(t)
+	a.srv.limiter.waitBase = time.Millisecond
+	a.addUser(person{Email: "ada@example.com", Password: "a long password"})
+	a.addUser(person{Email: "victim@example.com", Password: "correct horse"})
+	for i := range 60 {
+		r := a.do(http.MethodPost, "/api/v1/session", "", map[string]string{"email": "spray" + strconv.Itoa(i) + "@example.com", "password": "guess"})
+		wantError(t, "spray #"+strconv.Itoa(i+1), r, http.StatusUnauthorized, "unauthenticated", "")
+	}
+	start := time.Now()
+	r := a.do(http.MethodPost, "/api/v1/session", "", map[string]string{"email": "ada@example.com", "password": "a long password"})
+	wantStatus(t, "the right password after 60 failures from the same address", r, http.StatusOK)
+	if took := time.Since(start); took < a.srv.limiter.waitBase {
+		t.Errorf("sign-in from a sprayed address took %s, want a wait of at least %s", took, a.srv.limiter.waitBase)
+	}
+	for i := 1; i <= maxPerAccount+1; i++ {
+		r := a.do(http.MethodPost, "/api/v1/session", "", map[string]string{"email": "victim@example.com", "password": "wrong"})
+		if i <= maxPerAccount {
+			wantError(t, "victim #"+strconv.Itoa(i), r, http.StatusUnauthorized, "unauthenticated", "")
+		} else {
+			wantError(t, "victim #"+strconv.Itoa(i), r, http.StatusTooManyRequests, "rate_limited", "")
+		}
 	}
 }
 
@@ -160,4 +207,10 @@ func TestSignInRateLimitParallel(t *testing.T) {
 	if count[http.StatusUnauthorized] > maxPerAccount || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != n {
 		t.Errorf("%d parallel wrong passwords: got %v, want at most %d answered 401 and the rest 429", n, count, maxPerAccount)
 	}
+}
+
+// tried is try's verdict without the wait.
+func tried(l *signInLimiter, email, addr string) bool {
+	_, ok := l.try(email, addr)
+	return ok
 }

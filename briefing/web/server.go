@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/bcrypt"
 
 	"firsthand/briefing/channel"
 	"firsthand/store"
@@ -50,6 +51,8 @@ type Server struct {
 	limiter *signInLimiter
 	metrics *metrics
 	handler http.Handler
+	// comparePassword is bcrypt's comparison; a test counts its calls.
+	comparePassword func(hash, password []byte) error
 
 	oidc             *oidcClient // nil without OIDC
 	scim             http.Handler
@@ -74,7 +77,7 @@ func New(cfg Config) (*Server, error) {
 		st: cfg.Store, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, version: cfg.Version,
 		ttl: cfg.SessionTTL, pages: p, limiter: newSignInLimiter(), metrics: newMetrics(cfg.Store),
-		noPasswordSignIn: cfg.PasswordSignInOff,
+		noPasswordSignIn: cfg.PasswordSignInOff, comparePassword: bcrypt.CompareHashAndPassword,
 	}
 	if cfg.OIDC != nil {
 		s.oidc = newOIDCClient(*cfg.OIDC, s.baseURL)
