@@ -119,3 +119,29 @@ func ValidatePassword(p string) error {
 	}
 	return nil
 }
+
+// IsActiveAdmin reports whether u counts towards the admins the
+// organisation must keep.
+func (u *User) IsActiveAdmin() bool { return u.Active && slices.Contains(u.Roles, RoleAdmin) }
+
+// CanChangeUser is the rule for changing a person from before to after:
+// the organisation keeps an active admin, so the last one cannot drop
+// their admin role or be deactivated (by themselves, an import or a
+// directory sync alike), or nobody could give the role back. actorID is
+// the id of the person making the change ("" for none); activeAdmins
+// counts the active admins before the change and is called only when the
+// change takes one away.
+func CanChangeUser(actorID string, before, after *User, activeAdmins func() int) error {
+	if !before.IsActiveAdmin() || after.IsActiveAdmin() || activeAdmins() > 1 {
+		return nil
+	}
+	field, what := "roles", "give up the admin role"
+	if !after.Active {
+		field, what = "active", "deactivate yourself"
+	}
+	msg := "you are the last active admin: make someone else an admin before you " + what
+	if actorID != before.ID {
+		msg = before.Name + " is the last active admin: make someone else an admin first"
+	}
+	return &Error{Kind: ErrConflict, Field: field, Message: msg}
+}

@@ -1,6 +1,7 @@
 package briefing
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -141,5 +142,48 @@ func TestValidatePassword(t *testing.T) {
 func TestNormalizeEmail(t *testing.T) {
 	if got, want := NormalizeEmail("  Bob@Example.ORG\t"), "bob@example.org"; got != want {
 		t.Errorf("NormalizeEmail = %q, want %q", got, want)
+	}
+}
+
+// TestCanChangeUser: the organisation keeps an active admin. The last one
+// cannot drop their admin role or deactivate themselves; with another
+// active admin both are allowed; other changes are never refused.
+func TestCanChangeUser(t *testing.T) {
+	admin := &User{ID: "1", Name: "Ada", Roles: []Role{RoleAdmin}, Active: true}
+	with := func(f func(u *User)) *User {
+		u := *admin
+		u.Roles = slices.Clone(admin.Roles)
+		f(&u)
+		return &u
+	}
+	demoted := with(func(u *User) { u.Roles = []Role{RoleAuthor} })
+	deactivated := with(func(u *User) { u.Active = false })
+	renamed := with(func(u *User) { u.Name = "Ada L." })
+	employee := &User{ID: "2", Roles: []Role{RoleEmployee}, Active: true}
+	tests := []struct {
+		name          string
+		actor         string
+		before, after *User
+		admins        int
+		conflict      bool
+	}{
+		{"last admin demotes themselves", "1", admin, demoted, 1, true},
+		{"last admin deactivates themselves", "1", admin, deactivated, 1, true},
+		{"someone else (SCIM, an import) demotes the last admin", "", admin, demoted, 1, true},
+		{"one of two admins demotes themselves", "1", admin, demoted, 2, false},
+		{"one of two admins deactivates themselves", "1", admin, deactivated, 2, false},
+		{"last admin renames themselves", "1", admin, renamed, 1, false},
+		{"an employee is deactivated", "1", employee, with(func(u *User) { *u = *employee; u.Active = false }), 1, false},
+		{"an inactive admin is demoted", "1", deactivated, with(func(u *User) { u.Active = false; u.Roles = nil }), 1, false},
+	}
+	for _, tt := range tests {
+		counted := false
+		err := CanChangeUser(tt.actor, tt.before, tt.after, func() int { counted = true; return tt.admins })
+		if got := errors.Is(err, ErrConflict); got != tt.conflict {
+			t.Errorf("%s: got %v, want conflict %v", tt.name, err, tt.conflict)
+		}
+		if counted && !(tt.before.Active && tt.before.Has(RoleAdmin)) {
+			t.Errorf("%s: counted the admins for a change that cannot take one away", tt.name)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -115,12 +117,16 @@ func (s *Store) UpdateUserIn(id, actor, session string, fn func(u *briefing.User
 			return err
 		}
 		before := *u
+		before.Roles = slices.Clone(u.Roles)
 		old := u.Email
 		if err := fn(u); err != nil {
 			return err
 		}
 		u.Normalize()
 		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := briefing.CanChangeUser(strings.TrimPrefix(actor, "user:"), &before, u, func() int { return activeAdmins(tx) }); err != nil {
 			return err
 		}
 		byEmail := tx.Bucket(bUsersByEmail)
@@ -149,6 +155,18 @@ func (s *Store) UpdateUserIn(id, actor, session string, fn func(u *briefing.User
 		s.signal(s.OnRelease)
 	}
 	return u, err
+}
+
+// activeAdmins counts the active admins, for briefing.CanChangeUser.
+func activeAdmins(tx *bolt.Tx) int {
+	n := 0
+	_ = tx.Bucket(bUsers).ForEach(func(_, v []byte) error {
+		if u, err := decodeUser(v); err == nil && u.IsActiveAdmin() {
+			n++
+		}
+		return nil
+	})
+	return n
 }
 
 // UserFilter selects users in a listing.
@@ -246,7 +264,12 @@ func (s *Store) ImportUsers(rows []ImportRow, actor string) (ImportResult, error
 				if err != nil {
 					return err
 				}
+				before := *old
 				old.Name, old.Department, old.Location, old.Roles = u.Name, u.Department, u.Location, u.Roles
+				if err := briefing.CanChangeUser("", &before, old, func() int { return activeAdmins(tx) }); err != nil {
+					res.Errors = append(res.Errors, ImportError{Line: r.Line, Message: briefing.ErrorMessage(err)})
+					continue
+				}
 				if err := putUser(users, old); err != nil {
 					return err
 				}

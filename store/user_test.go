@@ -275,3 +275,24 @@ func BenchmarkUserByKey(b *testing.B) {
 		return nil
 	}))
 }
+
+// TestLastActiveAdminIsKept: the store applies briefing.CanChangeUser in
+// its transactions: neither an update nor a directory import takes the
+// admin role or the active flag from the last active admin.
+func TestLastActiveAdminIsKept(t *testing.T) {
+	s, _ := openStore(t)
+	admin := &briefing.User{Email: "ada@example.com", Name: "Ada", Roles: []briefing.Role{briefing.RoleAdmin}}
+	mustNoErr(t, s.CreateUser(admin, "test"))
+	_, err := s.UpdateUser(admin.ID, "user:"+admin.ID, func(u *briefing.User) error { u.Active = false; return nil })
+	wantKind(t, err, briefing.ErrConflict)
+	_, err = s.UpdateUser(admin.ID, "scim", func(u *briefing.User) error { u.Roles = nil; return nil })
+	wantKind(t, err, briefing.ErrConflict)
+	res, err := s.ImportUsers([]ImportRow{{Line: 2, User: briefing.User{Email: "ada@example.com", Name: "Ada", Roles: []briefing.Role{"author"}}}}, "test")
+	mustNoErr(t, err)
+	if res.Updated != 0 || len(res.Errors) != 1 || res.Errors[0].Line != 2 {
+		t.Errorf("import demoting the last admin: got %+v, want line 2 refused", res)
+	}
+	if u, _ := s.User(admin.ID); !u.IsActiveAdmin() {
+		t.Errorf("the last admin after refused changes: active %v, roles %v", u.Active, u.Roles)
+	}
+}

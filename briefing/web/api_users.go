@@ -22,7 +22,6 @@ type userInput struct {
 	Location   string          `json:"location"`
 	Roles      []briefing.Role `json:"roles"`
 	Password   string          `json:"password"`
-	Active     *bool           `json:"active"`
 }
 
 // HashPassword checks the password rule and hashes with bcrypt.
@@ -59,8 +58,21 @@ func (s *Server) addUser(in userInput, by string) (*briefing.User, error) {
 	return u, s.st.CreateUser(u, by)
 }
 
+// userPatch is the body of PATCH /api/v1/users/{id}: merge semantics by
+// presence, so a field sent empty ("department": "") is set empty, and one
+// left out is kept.
+type userPatch struct {
+	Email      *string         `json:"email"`
+	Name       *string         `json:"name"`
+	Department *string         `json:"department"`
+	Location   *string         `json:"location"`
+	Roles      []briefing.Role `json:"roles"`
+	Password   string          `json:"password"`
+	Active     *bool           `json:"active"`
+}
+
 func (s *Server) patchUser(c *gin.Context) {
-	var in userInput
+	var in userPatch
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -74,17 +86,13 @@ func (s *Server) patchUser(c *gin.Context) {
 		}
 	}
 	u, err := s.st.UpdateUserIn(c.Param("id"), actor(c), currentSession(c), func(u *briefing.User) error {
-		if in.Email != "" {
-			u.Email = in.Email
-		}
-		if in.Name != "" {
-			u.Name = in.Name
-		}
-		if in.Department != "" {
-			u.Department = in.Department
-		}
-		if in.Location != "" {
-			u.Location = in.Location
+		for _, f := range []struct {
+			in  *string
+			out *string
+		}{{in.Email, &u.Email}, {in.Name, &u.Name}, {in.Department, &u.Department}, {in.Location, &u.Location}} {
+			if f.in != nil {
+				*f.out = *f.in
+			}
 		}
 		if in.Roles != nil {
 			u.Roles = in.Roles

@@ -363,3 +363,47 @@ func TestRevokeTokensAPI(t *testing.T) {
 		t.Errorf("audit token.revoke: got %+v, want one event for user:%s", events.Events, p.ID)
 	}
 }
+
+// TestPatchUserLastAdmin: PATCH /api/v1/users/{id} refuses (409 conflict)
+// to take the admin role or the active flag from the last active admin,
+// and allows both while another active admin exists.
+func TestPatchUserLastAdmin(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.user("ada@example.com", "IT", briefing.RoleAdmin)
+	path := "/api/v1/users/" + admin.ID
+	wantError(t, "last admin drops the role", a.do(http.MethodPatch, path, admin.Token, map[string]any{"roles": []string{"author"}}),
+		http.StatusConflict, "conflict", "roles")
+	wantError(t, "last admin deactivates themselves", a.do(http.MethodPatch, path, admin.Token, map[string]any{"active": false}),
+		http.StatusConflict, "conflict", "active")
+	decode[userJSON](t, "last admin renames themselves", a.do(http.MethodPatch, path, admin.Token, map[string]any{"name": "Ada L."}), http.StatusOK)
+
+	grace := a.user("grace@example.com", "IT", briefing.RoleAdmin)
+	got := decode[userJSON](t, "one of two admins drops the role",
+		a.do(http.MethodPatch, path, admin.Token, map[string]any{"roles": []string{"author"}}), http.StatusOK)
+	if slices.Contains(got.Roles, "admin") {
+		t.Errorf("after dropping the role: got roles %v", got.Roles)
+	}
+	wantError(t, "the new last admin deactivates themselves",
+		a.do(http.MethodPatch, "/api/v1/users/"+grace.ID, grace.Token, map[string]any{"active": false}), http.StatusConflict, "conflict", "active")
+}
+
+// TestPatchUserClearsDepartment: department "" clears it (presence, not
+// emptiness, decides); a PATCH without the field keeps it.
+func TestPatchUserClearsDepartment(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.user("ada@example.com", "IT", briefing.RoleAdmin)
+	bob := a.addUser(person{Email: "bob@example.com", Department: "Sales", Location: "Berlin"})
+	path := "/api/v1/users/" + bob.ID
+	got := decode[userJSON](t, "PATCH without department", a.do(http.MethodPatch, path, admin.Token, map[string]any{"name": "Bob B."}), http.StatusOK)
+	if got.Department != "Sales" || got.Location != "Berlin" || got.Name != "Bob B." {
+		t.Errorf("PATCH {name}: got %+v, want department and location kept", got)
+	}
+	got = decode[userJSON](t, `PATCH department ""`, a.do(http.MethodPatch, path, admin.Token, map[string]any{"department": "", "location": ""}), http.StatusOK)
+	if got.Department != "" || got.Location != "" {
+		t.Errorf(`PATCH {department: "", location: ""}: got department %q, location %q, want both cleared`, got.Department, got.Location)
+	}
+	if u, _ := a.st.User(bob.ID); u.Department != "" {
+		t.Errorf("stored department: got %q, want it cleared", u.Department)
+	}
+	wantError(t, `PATCH name ""`, a.do(http.MethodPatch, path, admin.Token, map[string]any{"name": ""}), http.StatusUnprocessableEntity, "invalid", "name")
+}

@@ -44,7 +44,7 @@ func classify(err error) (int, apiError) {
 	case errors.Is(err, briefing.ErrNotFound):
 		return http.StatusNotFound, apiError{"not_found", msg, ""}
 	case errors.Is(err, briefing.ErrConflict):
-		return http.StatusConflict, apiError{"conflict", msg, ""}
+		return http.StatusConflict, apiError{"conflict", msg, field}
 	case errors.Is(err, briefing.ErrRateLimited):
 		return http.StatusTooManyRequests, apiError{"rate_limited", msg, ""}
 	}

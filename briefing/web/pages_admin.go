@@ -154,8 +154,8 @@ func (s *Server) renderUser(c *gin.Context, status int, v adminUserView) {
 }
 
 // saveUserForm changes a person's details, roles and, if given, password.
-// An admin cannot take the admin role from themselves: someone must be
-// left who can give it back.
+// The store refuses to take the admin role from the last active admin
+// (briefing.CanChangeUser), as for the API.
 func (s *Server) saveUserForm(c *gin.Context) {
 	id := c.Param("id")
 	var f adminUserForm
@@ -166,9 +166,6 @@ func (s *Server) saveUserForm(c *gin.Context) {
 		return
 	}
 	v := adminUserView{U: old, Form: f}
-	if old.ID == currentUser(c).ID && !strings.Contains(" "+strings.Join(f.Roles, " ")+" ", " admin ") {
-		v.Errors.Add("roles", "You cannot take the admin role from yourself; ask another admin")
-	}
 	var hash []byte
 	if p := c.PostForm("password"); p != "" {
 		if hash, err = HashPassword(p); err != nil {
@@ -187,7 +184,11 @@ func (s *Server) saveUserForm(c *gin.Context) {
 		return nil
 	})
 	if err != nil {
-		if status, body := classify(err); status == http.StatusConflict {
+		if status, body := classify(err); status == http.StatusConflict && body.Field == "roles" {
+			v.Errors.Add("roles", "%s", upperFirst(body.Message))
+			s.renderUser(c, status, v) // 409, as the API answers
+			return
+		} else if status == http.StatusConflict {
 			v.Errors.Add("email", "%s", upperFirst(body.Message))
 		} else if !v.Errors.addDomain(err, userFields, "name") {
 			s.fail(c, err)
@@ -200,13 +201,10 @@ func (s *Server) saveUserForm(c *gin.Context) {
 }
 
 // activeForm deactivates or reactivates a person. A deactivated person
-// cannot sign in and receives no new briefings; nothing is deleted.
+// cannot sign in and receives no new briefings; nothing is deleted. The
+// last active admin cannot deactivate themselves (409, from the store).
 func (s *Server) activeForm(c *gin.Context) {
 	id, active := c.Param("id"), c.PostForm("active") == "true"
-	if id == currentUser(c).ID && !active {
-		s.fail(c, briefing.Conflict("you cannot deactivate yourself; ask another admin"))
-		return
-	}
 	u, err := s.st.UpdateUser(id, actor(c), func(u *briefing.User) error {
 		u.Active = active
 		return nil

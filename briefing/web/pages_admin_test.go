@@ -59,7 +59,7 @@ func TestPageAdminUsers(t *testing.T) {
 	r = a.post(o.admin, "/admin/users/"+o.admin.ID+"/active", url.Values{"active": {"false"}})
 	pgWant(t, "deactivate self", r, http.StatusConflict)
 	r = a.post(o.admin, "/admin/users/"+o.admin.ID, url.Values{"email": {o.admin.Email}, "name": {"Ada"}, "role": {"author"}})
-	pgWant(t, "demote self", r, http.StatusUnprocessableEntity)
+	pgWant(t, "demote self", r, http.StatusConflict) // the last active admin: 409 as in the API (was 422)
 	pgContains(t, "demote self", r.Body, `id="roles-err"`)
 
 	// Import: good lines land, a bad line is reported with its number.
@@ -89,6 +89,34 @@ func TestPageAdminUsers(t *testing.T) {
 	pgContains(t, "filter", r.Body, "paa@example.com")
 	if strings.Contains(r.Body, "anna@example.com") {
 		t.Errorf("the department filter shows other departments")
+	}
+}
+
+// TestPageLastAdminKeepsAccess: on the admin pages, the last active admin
+// can neither drop their admin role nor deactivate themselves (409, the
+// page says why next to the roles); once a second admin exists, both work,
+// as in the API.
+func TestPageLastAdminKeepsAccess(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	demote := url.Values{"email": {o.admin.Email}, "name": {"Ada"}, "department": {"IT"}, "role": {"author"}}
+	r := a.post(o.admin, "/admin/users/"+o.admin.ID, demote)
+	pgWant(t, "the last admin demotes themselves", r, http.StatusConflict)
+	pgContains(t, "the last admin demotes themselves", r.Body, `id="roles-err"`, "last active admin")
+	r = a.post(o.admin, "/admin/users/"+o.admin.ID+"/active", url.Values{"active": {"false"}})
+	pgWant(t, "the last admin deactivates themselves", r, http.StatusConflict)
+	pgContains(t, "the last admin deactivates themselves", r.Body, "last active admin")
+	if u, _ := a.st.User(o.admin.ID); !u.Active || !u.Has(briefing.RoleAdmin) {
+		t.Fatalf("the last admin after refused changes: active %v, roles %v", u.Active, u.Roles)
+	}
+
+	second := a.member("grace@example.com", "IT", briefing.RoleAdmin)
+	r = a.post(o.admin, "/admin/users/"+o.admin.ID, demote)
+	pgWant(t, "one of two admins demotes themselves", r, http.StatusSeeOther)
+	r = a.post(second, "/admin/users/"+second.ID+"/active", url.Values{"active": {"false"}})
+	pgWant(t, "the last admin (again) deactivates themselves", r, http.StatusConflict)
+	if u, _ := a.st.User(o.admin.ID); u.Has(briefing.RoleAdmin) {
+		t.Errorf("demoted admin: still has the admin role")
 	}
 }
 
