@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"time"
 
@@ -64,7 +63,7 @@ func (s *Server) receiptsCSV(c *gin.Context, f store.ReceiptFilter) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="receipts-`+c.Param("id")+`.csv"`)
 	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
+	w := newCSVWriter(c.Writer)
 	_ = w.Write([]string{"user_id", "email", "name", "department", "status", "read_at", "acknowledged_at"})
 	_, err = s.st.Receipts(c.Param("id"), f, func(r briefing.Receipt) error {
 		return w.Write([]string{r.UserID, r.Email, r.Name, r.Department, string(r.Status()), csvTime(r.ReadAt), csvTime(r.AcknowledgedAt)})

@@ -146,7 +146,7 @@ func (s *Server) listUsers(c *gin.Context) {
 func (s *Server) usersCSV(c *gin.Context, dept string) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="users.csv"`)
-	w := csv.NewWriter(c.Writer)
+	w := newCSVWriter(c.Writer)
 	_ = w.Write([]string{"id", "email", "name", "department", "location", "roles", "active"})
 	err := s.st.EachUser("", func(u *briefing.User) bool {
 		if dept != "" && u.Department != dept {
