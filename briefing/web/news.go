@@ -3,10 +3,8 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/gorilla/feeds"
 
 	"firsthand/briefing"
 	"firsthand/store"
@@ -39,37 +37,4 @@ func (s *Server) newsPage(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "news_item", a.Title, "news", gin.H{"A": a, "HTML": trusted(a.HTML)})
-}
-
-// newsFeed is the Atom 1.0 feed of released announcements.
-func (s *Server) newsFeed(c *gin.Context) {
-	list, err := s.released(50)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	feed := &feeds.Feed{
-		Title:       "Newsroom",
-		Link:        &feeds.Link{Href: s.baseURL + "/news"},
-		Description: "Announcements released by Firsthand",
-		Id:          s.baseURL + "/news",
-		Updated:     time.Unix(0, 0).UTC(),
-	}
-	for _, a := range list {
-		url := s.baseURL + "/news/" + a.Slug
-		feed.Items = append(feed.Items, &feeds.Item{
-			Id: url, Title: a.Title, Link: &feeds.Link{Href: url},
-			Description: a.Summary, Content: a.HTML,
-			Created: *a.ReleasedAt, Updated: *a.ReleasedAt,
-		})
-		if a.ReleasedAt.After(feed.Updated) {
-			feed.Updated = *a.ReleasedAt
-		}
-	}
-	atom, err := feed.ToAtom()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Data(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(atom))
 }

@@ -32,6 +32,13 @@ var funcs = template.FuncMap{
 	"join":  strings.Join,
 	"upper": strings.ToUpper,
 	"sub":   func(a, b int) int { return a - b },
+	// rfc3339 is the machine-readable time of <time datetime>.
+	"rfc3339": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	},
 	"deref": func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}
