@@ -58,7 +58,13 @@ func (s *Server) signOutForm(c *gin.Context) {
 // briefingPage shows a briefing to a recipient and records the read
 // receipt. An author or manager who is not a recipient sees the
 // announcement's page instead.
-func (s *Server) briefingPage(c *gin.Context) {
+func (s *Server) briefingPage(c *gin.Context) { s.renderBriefing(c, http.StatusOK, "", "") }
+
+// renderBriefing shows the briefing page; a refused question comes back
+// with what was typed and why, next to the box. Notes come only from the
+// server (the flash cookie), never from the query string: a link made by
+// someone else cannot put words on the page.
+func (s *Server) renderBriefing(c *gin.Context, status int, question, questionErr string) {
 	u := currentUser(c)
 	b, err := s.st.ReadBriefing(c.Param("id"), u.ID)
 	if err != nil {
@@ -70,8 +76,8 @@ func (s *Server) briefingPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "briefing", b.Title, "inbox", gin.H{"B": b, "HTML": trusted(b.HTML), "Questions": qs,
-		"Asked": c.Query("asked") != "", "Error": c.Query("error")})
+	s.render(c, status, "briefing", b.Title, "inbox", gin.H{"B": b, "HTML": trusted(b.HTML), "Questions": qs,
+		"Question": question, "Error": questionErr})
 }
 
 func (s *Server) ackForm(c *gin.Context) {
@@ -84,14 +90,14 @@ func (s *Server) ackForm(c *gin.Context) {
 }
 
 func (s *Server) askForm(c *gin.Context) {
-	id := c.Param("id")
-	if _, err := s.st.Ask(id, currentUser(c).ID, c.PostForm("text")); err != nil {
+	id, text := c.Param("id"), c.PostForm("text")
+	if _, err := s.st.Ask(id, currentUser(c).ID, text); err != nil {
 		if status, body := classify(err); status == http.StatusUnprocessableEntity {
-			c.Redirect(http.StatusSeeOther, "/briefings/"+id+"?error="+urlEscape(body.Message)+"#ask")
+			s.renderBriefing(c, status, text, upperFirst(body.Message))
 			return
 		}
 		s.fail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/briefings/"+id+"?asked=1#questions")
+	redirectFlash(c, "/briefings/"+id+"#questions", "Your question was sent to the authors.")
 }

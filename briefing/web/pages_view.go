@@ -205,7 +205,7 @@ const flashCookie = "flash"
 func redirectFlash(c *gin.Context, path, flash string) {
 	if flash != "" {
 		http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/",
-			MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+			MaxAge: 60, HttpOnly: true, Secure: c.GetBool(secureCookiesKey), SameSite: http.SameSiteLaxMode})
 	}
 	c.Redirect(http.StatusSeeOther, path)
 }
@@ -216,7 +216,8 @@ func takeFlash(c *gin.Context) string {
 	if err != nil || v == "" {
 		return ""
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: c.GetBool(secureCookiesKey), SameSite: http.SameSiteLaxMode})
 	msg, _ := url.QueryUnescape(v)
 	return msg
 }

@@ -131,13 +131,22 @@ func (s *Server) recover(c *gin.Context) {
 // securityHeaders: every page loads only from this origin and runs no
 // inline script. The values are built once: every request carries them, and
 // Header.Set would canonicalise each name and allocate each value again.
+//
+// Under an https base URL it also marks the request so that cookies set by
+// package functions (the flash note) are Secure like the session cookie.
 func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	for _, sh := range securityHeaderValues {
 		h[sh.name] = sh.value
 	}
+	if s.secure {
+		c.Set(secureCookiesKey, true)
+	}
 	c.Next()
 }
+
+// secureCookiesKey is set in the gin context when cookies must be Secure.
+const secureCookiesKey = "secure-cookies"
 
 // securityHeaderValues are shared by every response, so nothing may append
 // to them; the names are in canonical form.
