@@ -68,7 +68,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	s.renderError(c, status, body.Message)
 }
 
-func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
+// isAPI says the caller is a program: it gets the JSON error body. /metrics
+// is read by Prometheus, not a person.
+func isAPI(c *gin.Context) bool {
+	return strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.URL.Path == "/metrics"
+}
 
 // httpFail writes the contract's error body outside gin (CSRF, body limits).
 func httpFail(w http.ResponseWriter, status int, code, message string) {

@@ -21,13 +21,15 @@ func (s *Server) routes(r *gin.Engine) {
 		s.fail(c, &briefing.Error{Kind: briefing.ErrNotFound, Message: c.Request.Method + " is not supported here"})
 	})
 
-	// Public: health, metrics, assets and the newsroom.
+	// Public: health, assets and the newsroom.
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/metrics", s.metrics.handler())
 	r.StaticFS("/static", http.FS(static.FS))
 	r.GET("/news", s.newsList)
 	r.GET("/news/feed.atom", s.newsFeed)
 	r.GET("/news/:slug", s.newsPage)
+
+	// Metrics: the allowed networks (loopback by default), or an admin's token.
+	r.GET("/metrics", s.authenticate, s.metricsAccess, s.metrics.handler())
 
 	api := r.Group("/api/v1", s.limitBody(MaxBody), s.authenticate)
 	api.POST("/session", s.signInAPI)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -36,21 +37,25 @@ type Config struct {
 	// PasswordSignInOff keeps password sign-in to admins
 	// (FIRSTHAND_PASSWORD_SIGNIN=off).
 	PasswordSignInOff bool
+	// MetricsAllow are the networks that may read /metrics without a
+	// token. Empty means loopback.
+	MetricsAllow []netip.Prefix
 }
 
 // Server serves the API and the pages.
 type Server struct {
-	st      *store.Store
-	log     *slog.Logger
-	baseURL string
-	secure  bool // cookies only over https
-	mailer  *channel.Mailer
-	version string
-	ttl     time.Duration
-	pages   *pages
-	limiter *signInLimiter
-	metrics *metrics
-	handler http.Handler
+	st           *store.Store
+	log          *slog.Logger
+	baseURL      string
+	secure       bool // cookies only over https
+	mailer       *channel.Mailer
+	version      string
+	ttl          time.Duration
+	pages        *pages
+	limiter      *signInLimiter
+	metrics      *metrics
+	handler      http.Handler
+	metricsAllow []netip.Prefix
 	// comparePassword is bcrypt's comparison; a test counts its calls.
 	comparePassword func(hash, password []byte) error
 
@@ -77,7 +82,10 @@ func New(cfg Config) (*Server, error) {
 		st: cfg.Store, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, version: cfg.Version,
 		ttl: cfg.SessionTTL, pages: p, limiter: newSignInLimiter(), metrics: newMetrics(cfg.Store),
-		noPasswordSignIn: cfg.PasswordSignInOff, comparePassword: bcrypt.CompareHashAndPassword,
+		noPasswordSignIn: cfg.PasswordSignInOff, comparePassword: bcrypt.CompareHashAndPassword, metricsAllow: cfg.MetricsAllow,
+	}
+	if len(s.metricsAllow) == 0 {
+		s.metricsAllow = loopback
 	}
 	if cfg.OIDC != nil {
 		s.oidc = newOIDCClient(*cfg.OIDC, s.baseURL)

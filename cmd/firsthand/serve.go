@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type serveConfig struct {
 	addr, db, baseURL, smtpURL, mailFrom string
 	storeOptions                         []store.Option // the secret key, if given
 	trustedProxies                       []string
+	metricsAllow                         []netip.Prefix
 	sessionTTL                           time.Duration
 	demo                                 bool
 	identity                             identityConfig
@@ -45,6 +47,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	smtp := envString(fs, getenv, "smtp-url", "", "mail server, smtp://user:pass@host:port or smtps://…")
 	from := envString(fs, getenv, "mail-from", "", "sender address of notifications")
 	proxies := envString(fs, getenv, "trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	metricsAllow := envString(fs, getenv, "metrics-allow", "127.0.0.0/8,::1", "comma-separated addresses or CIDRs that may read /metrics without an admin's token")
 	ttl := envString(fs, getenv, "session-ttl", "12h", "how long a browser sign-in lasts, e.g. 12h or 720h")
 	demo := envBool(fs, getenv, "demo", "on an empty database, create a demo organisation")
 	secretKey := secretKeyFlag(fs, getenv)
@@ -68,6 +71,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 			c.trustedProxies = append(c.trustedProxies, p)
 		}
 	}
+	if c.metricsAllow, err = parseNetworks(*metricsAllow); err != nil {
+		return c, fmt.Errorf("--metrics-allow: %w", err)
+	}
 	if c.baseURL == "" {
 		c.baseURL = "http://" + c.addr
 	}
@@ -78,6 +84,34 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		c.mailFrom = "firsthand@" + hostOf(c.baseURL)
 	}
 	return c, nil
+}
+
+// parseNetworks reads a comma-separated list of addresses and CIDRs; an
+// address is a network of one.
+func parseNetworks(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		if strings.Contains(item, "/") {
+			p, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or a CIDR", item)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a CIDR", item)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%q names no network", list)
+	}
+	return out, nil
 }
 
 func hostOf(base string) string {
@@ -114,7 +148,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version,
-		TrustedProxies: cfg.trustedProxies, SessionTTL: cfg.sessionTTL,
+		TrustedProxies: cfg.trustedProxies, MetricsAllow: cfg.metricsAllow, SessionTTL: cfg.sessionTTL,
 		OIDC: cfg.identity.oidc, PasswordSignInOff: cfg.identity.passwordSignInOff})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -87,6 +88,9 @@ func TestServeAddrFlagWinsOverEnvironment(t *testing.T) {
 	openUsers(t, flagDB) // the flag's database exists and opens
 }
 
+// loopbackNets is --metrics-allow's default.
+var loopbackNets = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+
 func TestParseServe(t *testing.T) {
 	tests := []struct {
 		name string
@@ -96,32 +100,35 @@ func TestParseServe(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "http://127.0.0.1:8080", sessionTTL: 12 * time.Hour},
+			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "http://127.0.0.1:8080", sessionTTL: 12 * time.Hour, metricsAllow: loopbackNets},
 		},
 		{
 			name: "variables",
 			env: map[string]string{"FIRSTHAND_ADDR": "0.0.0.0:9000", "FIRSTHAND_DB": "/data/f.db", "FIRSTHAND_BASE_URL": "https://news.example.com/",
 				"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_MAIL_FROM": "news@example.com", "FIRSTHAND_DEMO": "1",
-				"FIRSTHAND_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "FIRSTHAND_SESSION_TTL": "720h"},
+				"FIRSTHAND_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "FIRSTHAND_SESSION_TTL": "720h",
+				"FIRSTHAND_METRICS_ALLOW": "10.1.2.3/8, 192.0.2.7"},
 			want: serveConfig{addr: "0.0.0.0:9000", db: "/data/f.db", baseURL: "https://news.example.com",
 				smtpURL: "smtp://mail:25", mailFrom: "news@example.com", demo: true, trustedProxies: []string{"10.0.0.1", "192.168.0.0/16"},
-				sessionTTL: 720 * time.Hour},
+				sessionTTL: 720 * time.Hour, metricsAllow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32")}},
 		},
 		{
 			name: "flags win over variables",
 			env: map[string]string{"FIRSTHAND_ADDR": "0.0.0.0:9000", "FIRSTHAND_DB": "/data/f.db", "FIRSTHAND_BASE_URL": "https://env.example.com",
 				"FIRSTHAND_SMTP_URL": "smtp://env:25", "FIRSTHAND_MAIL_FROM": "env@example.com", "FIRSTHAND_DEMO": "true",
-				"FIRSTHAND_SESSION_TTL": "720h"},
+				"FIRSTHAND_SESSION_TTL": "720h", "FIRSTHAND_METRICS_ALLOW": "10.0.0.0/8"},
 			args: []string{"--addr", "127.0.0.1:7000", "--db", "flag.db", "--base-url", "https://flag.example.com",
-				"--smtp-url", "smtp://flag:25", "--mail-from", "flag@example.com", "--demo=false", "--session-ttl", "8h"},
+				"--smtp-url", "smtp://flag:25", "--mail-from", "flag@example.com", "--demo=false", "--session-ttl", "8h",
+				"--metrics-allow", "::ffff:192.0.2.9"},
 			want: serveConfig{addr: "127.0.0.1:7000", db: "flag.db", baseURL: "https://flag.example.com",
-				smtpURL: "smtp://flag:25", mailFrom: "flag@example.com", sessionTTL: 8 * time.Hour},
+				smtpURL: "smtp://flag:25", mailFrom: "flag@example.com", sessionTTL: 8 * time.Hour,
+				metricsAllow: []netip.Prefix{netip.MustParsePrefix("192.0.2.9/32")}},
 		},
 		{
 			name: "a sender is derived when only SMTP is set",
 			env:  map[string]string{"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_BASE_URL": "https://news.example.com"},
 			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "https://news.example.com",
-				smtpURL: "smtp://mail:25", mailFrom: "firsthand@news.example.com", sessionTTL: 12 * time.Hour},
+				smtpURL: "smtp://mail:25", mailFrom: "firsthand@news.example.com", sessionTTL: 12 * time.Hour, metricsAllow: loopbackNets},
 		},
 	}
 	for _, tt := range tests {
@@ -138,6 +145,11 @@ func TestParseServe(t *testing.T) {
 	for _, bad := range []string{"ftp://example.com", "news.example.com", "http://"} {
 		if _, err := parseServe([]string{"--base-url", bad}, envOf(nil), io.Discard); err == nil {
 			t.Errorf("--base-url %q accepted, want an error", bad)
+		}
+	}
+	for _, bad := range []string{"10.0.0.0/33", "intranet", "10.0.0", ","} {
+		if _, err := parseServe([]string{"--metrics-allow", bad}, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "--metrics-allow") {
+			t.Errorf("--metrics-allow %q: error %v, want one naming the flag", bad, err)
 		}
 	}
 	for _, bad := range []string{"12", "1m", "-1h", "2400h", "soon"} {
