@@ -1,190 +1,129 @@
 package briefing
 
 import (
-	"encoding/base64"
 	"encoding/json"
-	"net/mail"
-	"net/url"
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
-// ChannelKind is the kind of an external channel.
+// ChannelKind is the kind of an external channel. The kinds themselves
+// live in the catalogue (package briefing/channel), one file each; the
+// domain knows them through the KindSpec each registers.
 type ChannelKind string
 
-// The channel kinds of the contract.
-const (
-	KindWebhook  ChannelKind = "webhook"
-	KindSlack    ChannelKind = "slack"
-	KindEmail    ChannelKind = "email"
-	KindMastodon ChannelKind = "mastodon"
-)
+// KindNewsroom is the one kind the domain names: the built-in channel that
+// every database has from its first start (store/migrate.go creates it).
+const KindNewsroom ChannelKind = "newsroom"
 
-// ChannelConfig is the union of every kind's settings. Secrets never leave
-// the server: the API answers with a Channel's public fields only.
-type ChannelConfig struct {
-	URL           string   `json:"url,omitempty"`
-	Secret        string   `json:"secret,omitempty"`
-	To            []string `json:"to,omitempty"`
-	SubjectPrefix string   `json:"subject_prefix,omitempty"`
-	Instance      string   `json:"instance,omitempty"`
-	AccessToken   string   `json:"access_token,omitempty"`
-}
+// NewsroomName is the built-in newsroom channel's name.
+const NewsroomName = "Newsroom"
 
-// Channel is a way out to the world: press, partners, customers.
+// Channel is a way out to the world: press, partners, customers. Config is
+// the kind's settings as stored, secrets included; it never marshals, so
+// secrets cannot reach the API. Only the kind (its KindSpec) reads it.
 type Channel struct {
-	ID        string        `json:"id"`
-	Name      string        `json:"name"`
-	Kind      ChannelKind   `json:"kind"`
-	Purpose   string        `json:"purpose"`
-	Disabled  bool          `json:"disabled"`
-	Note      string        `json:"note,omitempty"` // why it was disabled
-	CreatedAt time.Time     `json:"created_at"`
-	Config    ChannelConfig `json:"-"`
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Kind      ChannelKind     `json:"kind"`
+	Purpose   string          `json:"purpose"`
+	Disabled  bool            `json:"disabled"`
+	Note      string          `json:"note,omitempty"` // why it was disabled
+	CreatedAt time.Time       `json:"created_at"`
+	Config    json.RawMessage `json:"-"`
 }
 
-// TextLimit is the longest text a channel kind takes (Mastodon's 500).
-func (k ChannelKind) TextLimit() int {
-	switch k {
-	case KindMastodon:
-		return 500
-	case KindSlack:
-		return 3000
+// Spec returns the channel's kind as registered, or an invalid error for a
+// kind this build does not know.
+func (c *Channel) Spec() (KindSpec, error) {
+	k, ok := LookupKind(c.Kind)
+	if !ok {
+		return k, Invalid("kind", "kind must be one of %s", strings.Join(KindNames(), ", "))
 	}
-	return MaxChannelText
+	return k, nil
 }
 
-// DecodeChannelConfig reads the config object of an API request strictly
-// enough to catch typos in field types.
-func DecodeChannelConfig(raw json.RawMessage) (ChannelConfig, error) {
-	var c ChannelConfig
-	if len(raw) == 0 {
-		return c, Invalid("config", "a config object is required")
-	}
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return c, Invalid("config", "config is not a valid object: %v", err)
-	}
-	return c, nil
-}
-
-// Validate checks a channel's name, kind and config.
+// Validate checks a channel's name, kind and config, and stores the config
+// in the kind's canonical form (unknown fields dropped).
 func (c *Channel) Validate() error {
 	c.Name = strings.TrimSpace(c.Name)
-	if c.Name == "" || len(c.Name) > 100 {
+	if c.Name == "" || utf8.RuneCountInString(c.Name) > 100 {
 		return Invalid("name", "a name of 1 to 100 characters is required")
 	}
-	if len(c.Purpose) > 300 {
+	c.Purpose = strings.TrimSpace(c.Purpose)
+	if utf8.RuneCountInString(c.Purpose) > 300 {
 		return Invalid("purpose", "the purpose must be at most 300 characters")
 	}
-	cfg := c.Config
-	switch c.Kind {
-	case KindWebhook:
-		if err := validURL("config.url", cfg.URL); err != nil {
-			return err
-		}
-		if err := validWebhookSecret(cfg.Secret); err != nil {
-			return err
-		}
-	case KindSlack:
-		return validURL("config.url", cfg.URL)
-	case KindEmail:
-		if len(cfg.To) == 0 {
-			return Invalid("config.to", "at least one address is required")
-		}
-		for i, a := range cfg.To {
-			if _, err := mail.ParseAddress(a); err != nil {
-				return Invalid("config.to", "address %d (%q) is not an e-mail address", i, a)
-			}
-		}
-	case KindMastodon:
-		if err := validURL("config.instance", cfg.Instance); err != nil {
-			return err
-		}
-		if cfg.AccessToken == "" {
-			return Invalid("config.access_token", "an access token is required")
-		}
-	default:
-		return Invalid("kind", "kind must be webhook, slack, email or mastodon")
+	k, err := c.Spec()
+	if err != nil {
+		return err
+	}
+	raw := c.Config
+	if len(raw) == 0 || string(raw) == "null" {
+		return Invalid("config", "a config object is required")
+	}
+	if !json.Valid(raw) || raw[0] != '{' {
+		return Invalid("config", "config must be a JSON object")
+	}
+	canon, err := k.Validate(raw)
+	if err != nil {
+		return err
+	}
+	c.Config = canon
+	return nil
+}
+
+// TextLimit is the longest text the channel takes, counted as its
+// platform counts (see CountText); 0 means no limit of its own.
+func (c *Channel) TextLimit() int {
+	k, err := c.Spec()
+	if err != nil || k.Limit == nil {
+		return 0
+	}
+	return k.Limit(c.Config)
+}
+
+// CountText counts text as the channel's platform counts it, the appended
+// newsroom link included where the kind appends one.
+func (c *Channel) CountText(text string) int {
+	k, err := c.Spec()
+	if err != nil || k.Count == nil {
+		return utf8.RuneCountInString(text)
+	}
+	return k.Count(text)
+}
+
+// CheckChannelText refuses a text longer than its channel takes. An empty
+// variant sends the summary, so the summary is what is counted then. field
+// is where the error points (channels[i].text for the API).
+func CheckChannelText(c *Channel, text, summary, field string) error {
+	what := "text"
+	if strings.TrimSpace(text) == "" {
+		text, what = summary, "summary (sent when the text is empty)"
+	}
+	limit := c.TextLimit()
+	if limit <= 0 {
+		return nil
+	}
+	if n := c.CountText(text); n > limit {
+		return Invalid(field, "the %s for %s counts %d characters as %s counts them, link included; it takes at most %d", what, c.Name, n, c.Kind, limit)
 	}
 	return nil
 }
 
-func validURL(field, s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Invalid(field, "an http or https URL is required")
+// CheckChannelTexts applies CheckChannelText to every channel of a draft;
+// channelOf returns nil for a channel that does not exist (Validate
+// reports that). The store calls it at create, PATCH and publish.
+func CheckChannelTexts(a *Announcement, channelOf func(id string) *Channel) error {
+	for i, ct := range a.Channels {
+		c := channelOf(ct.ChannelID)
+		if c == nil {
+			continue
+		}
+		if err := CheckChannelText(c, ct.Text, a.Summary, fmt.Sprintf("channels[%d].text", i)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
-
-// WebhookSecretPrefix starts every Standard Webhooks secret.
-const WebhookSecretPrefix = "whsec_"
-
-func validWebhookSecret(s string) error {
-	b64, ok := strings.CutPrefix(s, WebhookSecretPrefix)
-	if !ok {
-		return Invalid("config.secret", "the secret must have the form whsec_<base64>")
-	}
-	key, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil || len(key) < 16 {
-		return Invalid("config.secret", "the secret must be whsec_ followed by at least 16 base64-encoded bytes")
-	}
-	return nil
-}
-
-// DeliveryState is where one delivery to one channel stands.
-type DeliveryState string
-
-// The delivery states.
-const (
-	DeliveryPending DeliveryState = "pending"
-	DeliverySent    DeliveryState = "sent"
-	DeliveryFailed  DeliveryState = "failed"
-)
-
-// Delivery is one announcement going out on one channel. Its ReceiverID is
-// the idempotency key of every attempt: receivers deduplicate resends by it.
-type Delivery struct {
-	ID string `json:"id"`
-	// ReceiverID is what the receiver sees as webhook-id, Idempotency-Key or
-	// Message-ID: random (NewReceiverID), fixed at creation, the same on
-	// every retry. ID is a sequence number and repeats after a restore.
-	ReceiverID     string        `json:"receiver_id"`
-	AnnouncementID string        `json:"announcement_id"`
-	ChannelID      string        `json:"channel_id"`
-	ChannelName    string        `json:"channel_name"`
-	Kind           ChannelKind   `json:"kind"`
-	State          DeliveryState `json:"state"`
-	Attempts       int           `json:"attempts"`
-	LastError      string        `json:"last_error"`
-	CreatedAt      time.Time     `json:"created_at"`
-	NextAttemptAt  time.Time     `json:"next_attempt_at"`
-	SentAt         *time.Time    `json:"sent_at"`
-}
-
-// MaxAttempts is how often a delivery is tried before it is failed.
-const MaxAttempts = 8
-
-// RetryDelay is the wait before the attempt after attempt n (1-based): 2 s,
-// then 20 s, then doubling from a minute with up to 20% jitter, so that 8
-// attempts span well over 30 minutes (2+20+60+120+240+480+960 s ≈ 31 min).
-// A receiver's Retry-After wins when it asks for longer. jitter is taken
-// from [0, 1]; n below 1 counts as 1, and no wait exceeds maxRetryDelay
-// (an unguarded shift would panic for n < 1 and overflow for large n).
-func RetryDelay(n int, retryAfter time.Duration, jitter float64) time.Duration {
-	var d time.Duration
-	switch {
-	case n <= 1:
-		d = 2 * time.Second
-	case n == 2:
-		d = 20 * time.Second
-	default:
-		d = time.Minute << min(n-3, 16)
-		d += time.Duration(float64(d) * 0.2 * min(max(jitter, 0), 1))
-	}
-	return min(max(d, retryAfter), maxRetryDelay)
-}
-
-// maxRetryDelay bounds every wait between attempts, a receiver's
-// Retry-After included.
-const maxRetryDelay = 6 * time.Hour

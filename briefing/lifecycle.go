@@ -92,17 +92,7 @@ func CanWithdraw(a *Announcement) error {
 	return nil
 }
 
-// CanRetry reports whether delivery d of a may be put back in the outbox
-// by hand: a failed delivery of a released announcement.
-func CanRetry(a *Announcement, d *Delivery) error {
-	if d.State != DeliveryFailed {
-		return Conflict("the delivery is %s: only a failed one can be retried", d.State)
-	}
-	if a.State != StateReleased {
-		return Conflict("the announcement is %s: only a released one is delivered", a.State)
-	}
-	return nil
-}
+// CanRetry, CanConfirm and the other delivery rules are in delivery_rules.go.
 
 // CanRemind reports whether the people in scope may be reminded of a at
 // now: only while it is in briefing, and at most once per ReminderPace for

@@ -120,22 +120,6 @@ func TestCanWithdraw(t *testing.T) {
 	wantRule(t, "withdraw twice", CanWithdraw(ann(StateWithdrawn, false)), ErrConflict)
 }
 
-func TestCanRetry(t *testing.T) {
-	for _, tt := range []struct {
-		ann      State
-		delivery DeliveryState
-		want     error
-	}{
-		{StateReleased, DeliveryFailed, nil},
-		{StateReleased, DeliveryPending, ErrConflict},
-		{StateReleased, DeliverySent, ErrConflict},
-		{StateWithdrawn, DeliveryFailed, ErrConflict},
-	} {
-		wantRule(t, "retry "+string(tt.delivery)+" of "+string(tt.ann),
-			CanRetry(ann(tt.ann, false), &Delivery{State: tt.delivery}), tt.want)
-	}
-}
-
 func TestCanRemind(t *testing.T) {
 	sales := Scope{Department: "Sales", Fixed: true}
 	for _, st := range []State{StateDraft, StateReleased, StateWithdrawn} {

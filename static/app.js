@@ -30,13 +30,30 @@
       var field = document.getElementById(out.getAttribute("data-counter-for"));
       if (!field) { return; }
       var limit = parseInt(field.getAttribute("data-count"), 10);
+      // What the platform adds to a text: the newsroom link as it counts it.
+      var extra = parseInt(field.getAttribute("data-count-extra") || "0", 10);
       var update = function () {
-        var n = Array.from(field.value).length;
+        var n = Array.from(field.value.trim()).length;
+        if (n > 0) { n += extra; }
         out.textContent = n.toLocaleString("en-US") + " / " + limit.toLocaleString("en-US");
         out.classList.toggle("over", n > limit);
       };
       field.addEventListener("input", update);
       update();
+    });
+
+    // Copy buttons (a manual channel's ready text): shown only with a
+    // script; without one the text is selected by hand from its box.
+    document.querySelectorAll("[data-copy]").forEach(function (btn) {
+      var field = document.getElementById(btn.getAttribute("data-copy"));
+      var note = document.querySelector('[data-copied="' + btn.getAttribute("data-copy") + '"]');
+      if (!field || !navigator.clipboard) { return; }
+      btn.hidden = false;
+      btn.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          if (note) { note.textContent = "Copied."; }
+        });
+      });
     });
 
     // The channel form shows the settings of the chosen kind only.

@@ -110,9 +110,18 @@ func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error
 // the channels that exist.
 func validateDraft(tx *bolt.Tx, a *briefing.Announcement) error {
 	channels := tx.Bucket(bChannels)
-	return a.Validate(func(id string) bool {
+	if err := a.Validate(func(id string) bool {
 		n, err := parseID("channel", id)
 		return err == nil && channels.Get(u64(n)) != nil
+	}); err != nil {
+		return err
+	}
+	return briefing.CheckChannelTexts(a, func(id string) *briefing.Channel {
+		c, err := getChannel(tx, u64(mustID(id)))
+		if err != nil {
+			return nil
+		}
+		return c
 	})
 }
 

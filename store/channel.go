@@ -2,26 +2,32 @@ package store
 
 import (
 	"encoding/json"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"firsthand/briefing"
 )
 
-// storedChannel keeps the config, secrets included, that briefing.Channel
-// never marshals: secrets stay in the database and never reach the API.
-// The config's JSON is sealed (channel_secret.go): neither the file nor a
-// backup holds a secret in clear.
+// storedChannel is a channel as stored: its public fields and, beside
+// them, the kind's config (secrets included) as one blob, sealed
+// (channel_secret.go) so that neither the file nor a backup holds a secret
+// in clear; briefing.Channel never marshals it. encodeChannel and
+// decodeChannel are the one place the blob is written and read.
 type storedChannel struct {
 	briefing.Channel
 	SealedConfig []byte `json:"sealed_config"`
 }
 
-func getChannel(tx *bolt.Tx, key []byte) (*briefing.Channel, error) {
-	v := tx.Bucket(bChannels).Get(key)
-	if v == nil {
-		return nil, briefing.NotFound("no such channel")
+func encodeChannel(tx *bolt.Tx, key []byte, c *briefing.Channel) ([]byte, error) {
+	sealed, err := sealChannelConfig(tx, key, c.Config)
+	if err != nil {
+		return nil, err
 	}
+	return json.Marshal(storedChannel{Channel: *c, SealedConfig: sealed})
+}
+
+func decodeChannel(tx *bolt.Tx, key, v []byte) (*briefing.Channel, error) {
 	var sc storedChannel
 	if err := json.Unmarshal(v, &sc); err != nil {
 		return nil, err
@@ -30,23 +36,30 @@ func getChannel(tx *bolt.Tx, key []byte) (*briefing.Channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(config, &sc.Channel.Config); err != nil {
-		return nil, err
-	}
+	sc.Channel.Config = config
 	return &sc.Channel, nil
+}
+
+// channelKind reads a stored channel's kind alone, without opening its config.
+func channelKind(v []byte) (briefing.ChannelKind, error) {
+	var sc struct {
+		Kind briefing.ChannelKind `json:"kind"`
+	}
+	err := json.Unmarshal(v, &sc)
+	return sc.Kind, err
+}
+
+func getChannel(tx *bolt.Tx, key []byte) (*briefing.Channel, error) {
+	v := tx.Bucket(bChannels).Get(key)
+	if v == nil {
+		return nil, briefing.NotFound("no such channel")
+	}
+	return decodeChannel(tx, key, v)
 }
 
 func putChannel(tx *bolt.Tx, c *briefing.Channel) error {
 	key := u64(mustID(c.ID))
-	config, err := json.Marshal(c.Config)
-	if err != nil {
-		return err
-	}
-	sealed, err := sealChannelConfig(tx, key, config)
-	if err != nil {
-		return err
-	}
-	v, err := json.Marshal(storedChannel{Channel: *c, SealedConfig: sealed})
+	v, err := encodeChannel(tx, key, c)
 	if err != nil {
 		return err
 	}
@@ -55,20 +68,27 @@ func putChannel(tx *bolt.Tx, c *briefing.Channel) error {
 
 // CreateChannel stores a new external channel.
 func (s *Store) CreateChannel(c *briefing.Channel, actor string) error {
+	if err := briefing.CanCreateChannel(c); err != nil {
+		return err
+	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
-		id, err := tx.Bucket(bChannels).NextSequence()
-		if err != nil {
-			return err
-		}
-		c.ID, c.CreatedAt = formatID(id), s.now()
-		if err := putChannel(tx, c); err != nil {
+		if err := insertChannel(tx, c, s.now()); err != nil {
 			return err
 		}
 		return audit(tx, c.CreatedAt, actor, "channel.create", "channel:"+c.ID, string(c.Kind)+" "+c.Name)
 	})
+}
+
+func insertChannel(tx *bolt.Tx, c *briefing.Channel, now time.Time) error {
+	id, err := tx.Bucket(bChannels).NextSequence()
+	if err != nil {
+		return err
+	}
+	c.ID, c.CreatedAt = formatID(id), now
+	return putChannel(tx, c)
 }
 
 // Channel returns a channel with its config.
@@ -111,6 +131,11 @@ func (s *Store) SetChannelDisabled(id, actor string, disabled bool, note string)
 		if err != nil {
 			return err
 		}
+		if disabled {
+			if err := briefing.CanDisableChannel(c); err != nil {
+				return err
+			}
+		}
 		c.Disabled, c.Note = disabled, note
 		if err := putChannel(tx, c); err != nil {
 			return err
@@ -121,4 +146,34 @@ func (s *Store) SetChannelDisabled(id, actor string, disabled bool, note string)
 		}
 		return audit(tx, s.now(), actor, action, "channel:"+id, note)
 	})
+}
+
+// channelCatalogue is migration 4: the awaiting and checks buckets and the newsroom.
+func channelCatalogue(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bAwaiting, bChecks} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return ensureNewsroom(tx)
+}
+
+// ensureNewsroom creates the built-in newsroom channel unless one exists
+// (migration 4, and so every new database's first start).
+func ensureNewsroom(tx *bolt.Tx) error {
+	found := false
+	err := tx.Bucket(bChannels).ForEach(func(_, v []byte) error {
+		kind, err := channelKind(v)
+		if err == nil && kind == briefing.KindNewsroom {
+			found = true
+		}
+		return err
+	})
+	if err != nil || found {
+		return err
+	}
+	c := &briefing.Channel{Name: briefing.NewsroomName, Kind: briefing.KindNewsroom,
+		Purpose: "Everyone: the public newsroom at /news and its Atom feed", Config: json.RawMessage("{}")}
+	// Not audited: it is part of the schema, nobody's decision.
+	return insertChannel(tx, c, time.Now().UTC())
 }

@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 )
 
 const (
@@ -23,10 +24,10 @@ const (
 // the at-rest tests look for.
 func mkSecretChannels(t *testing.T, s *Store) (hook, masto *briefing.Channel) {
 	t.Helper()
-	hook = &briefing.Channel{Name: "Partners", Kind: briefing.KindWebhook,
-		Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: atRestSecret}}
-	masto = &briefing.Channel{Name: "Fediverse", Kind: briefing.KindMastodon,
-		Config: briefing.ChannelConfig{Instance: "https://social.example", AccessToken: atRestToken}}
+	hook = &briefing.Channel{Name: "Partners", Kind: channel.KindWebhook,
+		Config: channel.ConfigJSON(channel.WebhookConfig{URL: "https://partner.example/hook", Secret: atRestSecret})}
+	masto = &briefing.Channel{Name: "Fediverse", Kind: channel.KindMastodon,
+		Config: channel.ConfigJSON(channel.MastodonConfig{Instance: "https://social.example", AccessToken: atRestToken})}
 	mustNoErr(t, s.CreateChannel(hook, "admin"))
 	mustNoErr(t, s.CreateChannel(masto, "admin"))
 	return hook, masto
@@ -96,7 +97,7 @@ func TestWrongSecretKeyIsRefused(t *testing.T) {
 	mustNoErr(t, err)
 	s2, err := Open(path, WithSecretKey(k))
 	mustNoErr(t, err)
-	if list, err := s2.Channels(); err != nil || len(list) != 2 || list[0].Config.Secret != atRestSecret {
+	if list, err := s2.Channels(); err != nil || len(list) != 3 || !strings.Contains(string(list[1].Config), atRestSecret) {
 		t.Errorf("Channels() with the key given = %+v, %v", list, err)
 	}
 	mustNoErr(t, s2.Close())
@@ -135,7 +136,7 @@ func TestTamperedChannelConfigIsRefused(t *testing.T) {
 	var sealedHook []byte
 	mustNoErr(t, s.db.Update(func(tx *bolt.Tx) error {
 		// One bit of the webhook's ciphertext flipped.
-		if err := putRaw(tx, 1, func(rec map[string]json.RawMessage) {
+		if err := putRaw(tx, mustID(hook.ID), func(rec map[string]json.RawMessage) {
 			var b []byte
 			json.Unmarshal(rec["sealed_config"], &b)
 			sealedHook = bytes.Clone(b)
@@ -145,7 +146,7 @@ func TestTamperedChannelConfigIsRefused(t *testing.T) {
 			return err
 		}
 		// The webhook's intact sealed config copied onto the Mastodon channel.
-		return putRaw(tx, 2, func(rec map[string]json.RawMessage) {
+		return putRaw(tx, mustID(masto.ID), func(rec map[string]json.RawMessage) {
 			rec["sealed_config"], _ = json.Marshal(sealedHook)
 		})
 	}))

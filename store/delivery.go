@@ -24,13 +24,25 @@ func createDelivery(tx *bolt.Tx, a *briefing.Announcement, channelID string, now
 		ID: formatID(id), ReceiverID: briefing.NewReceiverID(), AnnouncementID: a.ID, ChannelID: c.ID, ChannelName: c.Name, Kind: c.Kind,
 		State: briefing.DeliveryPending, CreatedAt: now, NextAttemptAt: now,
 	}
+	if k, ok := briefing.LookupKind(c.Kind); ok {
+		d.State = briefing.InitialDeliveryState(k)
+	}
+	if d.State == briefing.DeliverySent {
+		d.SentAt = &now // local: the newsroom page is up with the release
+	}
 	if err := putDelivery(tx, d); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bDeliveriesAnn).Put(pair(mustID(a.ID), id), nil); err != nil {
 		return err
 	}
-	return tx.Bucket(bOutbox).Put(u64(id), nil)
+	switch d.State {
+	case briefing.DeliveryAwaiting:
+		return awaitPerson(tx, d, c, now)
+	case briefing.DeliveryPending:
+		return tx.Bucket(bOutbox).Put(u64(id), nil)
+	}
+	return nil
 }
 
 func putDelivery(tx *bolt.Tx, d *briefing.Delivery) error {
@@ -129,6 +141,7 @@ func (s *Store) Outbox() ([]*briefing.Delivery, error) {
 // Attempt is the outcome of one try at a delivery.
 type Attempt struct {
 	Err       error         // nil: sent
+	NoAnswer  bool          // the request went out and no answer came back: it may be posted
 	NextDelay time.Duration // when to try again after a failure
 	GiveUp    bool          // no more tries: the delivery has failed
 	Disable   bool          // the channel answered 410 Gone
@@ -151,9 +164,15 @@ func (s *Store) RecordAttempt(id string, at Attempt) (*briefing.Delivery, error)
 		}
 		now := s.now()
 		d.Attempts++
+		d.AttemptingSince = nil
+		if at.Err != nil && at.NoAnswer && d.FirstUnansweredAt == nil {
+			d.FirstUnansweredAt = &now
+		}
 		switch {
 		case at.Err == nil:
 			d.State, d.SentAt, d.LastError = briefing.DeliverySent, &now, ""
+		case at.NoAnswer && unconfirmedNow(d, now):
+			d.State, d.LastError = briefing.DeliveryUnconfirmed, at.Err.Error()
 		case at.GiveUp || at.Disable:
 			d.State, d.LastError = briefing.DeliveryFailed, at.Err.Error()
 		default:
@@ -170,6 +189,9 @@ func (s *Store) RecordAttempt(id string, at Attempt) (*briefing.Delivery, error)
 		}
 		if d.State == briefing.DeliverySent {
 			return nil
+		}
+		if d.State == briefing.DeliveryUnconfirmed {
+			return markUnconfirmed(tx, d, now, "outbox")
 		}
 		if at.Disable {
 			c, err := getChannel(tx, u64(mustID(d.ChannelID)))
@@ -189,40 +211,5 @@ func (s *Store) RecordAttempt(id string, at Attempt) (*briefing.Delivery, error)
 		}
 		return audit(tx, now, "outbox", "delivery.failed", "announcement:"+d.AnnouncementID, d.ChannelName+": "+d.LastError)
 	})
-	return d, err
-}
-
-// RetryDelivery puts a failed delivery back in the outbox by hand
-// (briefing.CanRetry), with its id (the idempotency key) unchanged.
-func (s *Store) RetryDelivery(annID, deliveryID, actor string) (*briefing.Delivery, error) {
-	n, err := parseID("delivery", deliveryID)
-	if err != nil {
-		return nil, err
-	}
-	var d *briefing.Delivery
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		if d, err = getDelivery(tx, u64(n)); err != nil || d.AnnouncementID != annID {
-			return briefing.NotFound("no such delivery")
-		}
-		a, err := getAnnouncement(tx, u64(mustID(annID)))
-		if err != nil {
-			return err
-		}
-		if err := briefing.CanRetry(a, d); err != nil {
-			return err
-		}
-		now := s.now()
-		d.State, d.NextAttemptAt = briefing.DeliveryPending, now
-		if err := putDelivery(tx, d); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bOutbox).Put(u64(n), nil); err != nil {
-			return err
-		}
-		return audit(tx, now, actor, "delivery.retry", "announcement:"+annID, d.ChannelName)
-	})
-	if err == nil {
-		s.signal(s.OnRelease)
-	}
 	return d, err
 }

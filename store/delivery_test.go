@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 )
 
 // releasedWith publishes to one Sales employee, with the given author, and
@@ -146,16 +147,16 @@ func TestRetryDelivery(t *testing.T) {
 	a, out := releasedWith(t, s, "", c)
 	id := out[0].ID
 
-	_, err := s.RetryDelivery(a.ID, id, "admin")
+	_, err := s.RetryDelivery(a.ID, id, "admin", false)
 	wantKind(t, err, briefing.ErrConflict) // still pending
 
 	_, err = s.RecordAttempt(id, Attempt{Err: errors.New("boom"), GiveUp: true})
 	mustNoErr(t, err)
-	_, err = s.RetryDelivery("999", id, "admin")
+	_, err = s.RetryDelivery("999", id, "admin", false)
 	wantKind(t, err, briefing.ErrNotFound)
 
 	clk.Add(time.Hour)
-	d, err := s.RetryDelivery(a.ID, id, "admin")
+	d, err := s.RetryDelivery(a.ID, id, "admin", false)
 	mustNoErr(t, err)
 	if d.ID != id || d.State != briefing.DeliveryPending || !d.NextAttemptAt.Equal(clk.Now()) {
 		t.Errorf("retried: %+v, want the same id pending and due now", d)
@@ -167,7 +168,7 @@ func TestRetryDelivery(t *testing.T) {
 	// A withdrawn announcement is never delivered again.
 	_, err = s.Withdraw(a.ID, "admin", "pulled")
 	mustNoErr(t, err)
-	_, err = s.RetryDelivery(a.ID, id, "admin")
+	_, err = s.RetryDelivery(a.ID, id, "admin", false)
 	wantKind(t, err, briefing.ErrConflict)
 }
 
@@ -180,7 +181,7 @@ func TestDeliveriesList(t *testing.T) {
 	var names []string
 	for _, d := range ds {
 		names = append(names, d.ChannelName)
-		if d.Kind != briefing.KindWebhook || d.AnnouncementID != a.ID {
+		if d.Kind != channel.KindWebhook || d.AnnouncementID != a.ID {
 			t.Errorf("delivery %+v", d)
 		}
 	}

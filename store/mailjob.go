@@ -21,7 +21,19 @@ const (
 	MailReleased       MailKind = "released"        // the news is now public
 	MailReminder       MailKind = "reminder"        // you have not acknowledged yet
 	MailDeliveryFailed MailKind = "delivery_failed" // to authors and managers
+	// MailDeliveryUnconfirmed: an attempt got no answer on a kind without a
+	// key: authors and managers, check the account.
+	MailDeliveryUnconfirmed MailKind = "delivery_unconfirmed"
+	MailManualTask          MailKind = "manual_task"     // to a manual channel's assignees: please post it
+	MailManualReminder      MailKind = "manual_reminder" // still not posted after 30 minutes
+	MailCheckFailed         MailKind = "check_failed"    // a channel's preflight failed: to the authors and managers
 )
+
+// toAuthorsAndManagers are the kinds whose job is addressed to the
+// announcement's authors and managers, not to its recipients.
+func toAuthorsAndManagers(k MailKind) bool {
+	return k == MailDeliveryFailed || k == MailDeliveryUnconfirmed || k == MailCheckFailed
+}
 
 // mailJob is one notification to many people. It walks its recipients in id
 // order and remembers how far it got, so a failing mail server delays mail
@@ -31,6 +43,7 @@ type mailJob struct {
 	Kind           MailKind  `json:"kind"`
 	AnnouncementID string    `json:"announcement_id"`
 	DeliveryID     string    `json:"delivery_id,omitempty"`
+	ChannelID      string    `json:"channel_id,omitempty"` // a failed check: which channel
 	Department     string    `json:"department,omitempty"` // reminders: only this department
 	UserIDs        []string  `json:"user_ids,omitempty"`   // explicit recipients instead of the audience
 	Cursor         uint64    `json:"cursor"`               // the last user id done
@@ -46,7 +59,7 @@ func enqueueMail(tx *bolt.Tx, j mailJob, now time.Time) error {
 		return err
 	}
 	j.ID, j.NextAttemptAt = formatID(id), now
-	if j.Kind == MailDeliveryFailed {
+	if toAuthorsAndManagers(j.Kind) {
 		if j.UserIDs, err = authorsAndManagers(tx, j.AnnouncementID); err != nil {
 			return err
 		}
@@ -107,6 +120,7 @@ type MailJob struct {
 	Kind           MailKind
 	AnnouncementID string
 	DeliveryID     string
+	ChannelID      string
 	Attempts       int
 	NextAttemptAt  time.Time
 }
@@ -127,7 +141,7 @@ func (s *Store) DueMailJobs() ([]MailJob, error) {
 				return err
 			}
 			if !j.NextAttemptAt.After(now) {
-				out = append(out, MailJob{j.ID, j.Kind, j.AnnouncementID, j.DeliveryID, j.Attempts, j.NextAttemptAt})
+				out = append(out, MailJob{j.ID, j.Kind, j.AnnouncementID, j.DeliveryID, j.ChannelID, j.Attempts, j.NextAttemptAt})
 			}
 			return nil
 		})

@@ -33,6 +33,8 @@ var (
 	// schema 6
 	bTokensByUser   = []byte("tokens_by_user")
 	bSessionsByUser = []byte("sessions_by_user")
+	bAwaiting       = []byte("awaiting") // manual deliveries awaiting their person: delivery id → nothing
+	bChecks         = []byte("checks")   // announcement id → its channels' latest preflight (JSON)
 )
 
 var keySchema = []byte("schema")
@@ -67,6 +69,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 6: per-user indexes of tokens and sessions (credentials.go), so
 	// that deactivation and a password change can end them.
 	indexCredentials,
+	// 7: the built-in newsroom channel (channel.go): every database has
+	// one, so an announcement may go to the newsroom alone; and the index
+	// of manual deliveries awaiting their person (delivery_state.go).
+	channelCatalogue,
 }
 
 func compactAckEvents(tx *bolt.Tx) error {

@@ -59,7 +59,7 @@ func TestDeliveriesHaveUniqueReceiverIDs(t *testing.T) {
 	mustNoErr(t, err)
 	_, err = s.RecordAttempt(d.ID, Attempt{Err: errors.New("503"), GiveUp: true})
 	mustNoErr(t, err)
-	_, err = s.RetryDelivery(d.AnnouncementID, d.ID, "admin")
+	_, err = s.RetryDelivery(d.AnnouncementID, d.ID, "admin", false)
 	mustNoErr(t, err)
 	got, err := s.RecordAttempt(d.ID, Attempt{})
 	mustNoErr(t, err)

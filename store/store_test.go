@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 )
 
 // The benchmarks (BenchmarkImportUsers100k, BenchmarkPublish100k,
@@ -144,9 +145,9 @@ func inDept(d string) func(int) string { return func(int) string { return d } }
 
 func mkChannel(tb testing.TB, s *Store, name string) *briefing.Channel {
 	tb.Helper()
-	c := &briefing.Channel{Name: name, Kind: briefing.KindWebhook, Config: briefing.ChannelConfig{
+	c := &briefing.Channel{Name: name, Kind: channel.KindWebhook, Config: channel.ConfigJSON(channel.WebhookConfig{
 		URL: "https://partner.example/hook", Secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-	}}
+	})}
 	if err := s.CreateChannel(c, "test"); err != nil {
 		tb.Fatalf("CreateChannel(%s): %v", name, err)
 	}
@@ -257,7 +258,7 @@ func TestBackup(t *testing.T) {
 	}
 	copyKey(t, s.Path(), out)
 	b, _ := openAt(t, out)
-	if got, err := b.Channel(c.ID); err != nil || got.Config.Secret != c.Config.Secret {
+	if got, err := b.Channel(c.ID); err != nil || string(got.Config) != string(c.Config) {
 		t.Errorf("backup channel = %+v, %v; want the secret back with the key", got, err)
 	}
 	got, _, err := b.Users(UserFilter{})

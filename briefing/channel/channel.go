@@ -1,8 +1,9 @@
-// Package channel carries a released announcement to the outside world:
-// Standard Webhooks, Slack-style incoming webhooks, e-mail lists and
-// Mastodon, one file per kind. A Sender makes one attempt; retrying,
-// backing off and disabling a channel are the outbox's business, which
-// decides from the *Error a failed attempt returns.
+// Package channel is the channel catalogue: every way a released
+// announcement leaves Firsthand, one file per kind (catalogue.go says what
+// a kind declares). A Sender makes one attempt; retrying, backing off and
+// disabling a channel are the outbox's business, which decides from the
+// *Error a failed attempt returns. Every connection goes through the
+// GuardedDialer (dialer.go).
 package channel
 
 import (
@@ -17,9 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"firsthand/briefing"
 )
 
 // SendTimeout bounds one attempt: the contract counts no answer within 10 s
@@ -28,13 +26,14 @@ const SendTimeout = 10 * time.Second
 
 // Message is what one delivery carries to one channel.
 type Message struct {
-	DeliveryID     string // the delivery's own id (the e-mail Message-ID base for now)
-	ReceiverID     string // what the receiver dedupes by: webhook-id, Idempotency-Key; random, the same on every retry
+	DeliveryID     string // the delivery's own id, for logs
+	ReceiverID     string // what the receiver dedupes by: webhook-id, Idempotency-Key, the Message-ID's local part; random, the same on every retry
 	AnnouncementID string
 	Title          string
 	Summary        string
 	Text           string // the channel's variant text (or the summary)
 	URL            string // the public newsroom page
+	HTML           string // the body, rendered and sanitised at publish (the press e-mail's HTML part)
 	ReleasedAt     time.Time
 }
 
@@ -42,33 +41,6 @@ type Message struct {
 // returns an *Error.
 type Sender interface {
 	Send(ctx context.Context, m Message) error
-}
-
-// New returns the Sender for c's kind. mailer may be nil when SMTP is not
-// configured; then an e-mail channel cannot be built. client may be nil for
-// a client that does not follow redirects: a webhook answering 3xx is
-// misconfigured, and following it would resend the body (or drop it, for
-// 301/302) to an address nobody configured.
-func New(c briefing.Channel, mailer *Mailer, client *http.Client) (Sender, error) {
-	if client == nil {
-		client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}}
-	}
-	switch c.Kind {
-	case briefing.KindWebhook:
-		return newWebhook(c.Config, client)
-	case briefing.KindSlack:
-		return newSlack(c.Config, client)
-	case briefing.KindMastodon:
-		return newMastodon(c.Config, client)
-	case briefing.KindEmail:
-		if mailer == nil {
-			return nil, fmt.Errorf("channel %q: e-mail channels need SMTP, and SMTP is not configured", c.Name)
-		}
-		return newEmail(c.Config, mailer)
-	}
-	return nil, fmt.Errorf("channel %q: unknown kind %q", c.Name, c.Kind)
 }
 
 // Error describes a failed send so the outbox can decide what to do next:
@@ -82,6 +54,7 @@ type Error struct {
 	RetryAfter time.Duration
 	Gone       bool
 	Timeout    bool
+	Refused    bool // the allowed-hosts policy refused the destination: retrying cannot help
 	Msg        string
 	err        error // the cause, for errors.Is; stripped of URLs
 }
@@ -145,6 +118,10 @@ func transportError(err error) *Error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
+	var re *RefusedError
+	if errors.As(err, &re) {
+		return &Error{Refused: true, Msg: re.Error(), err: err}
+	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return &Error{Timeout: true, Msg: "no answer in time: the receiver may or may not have it", err: err}
@@ -170,18 +147,6 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		}
 	}
 	return 0
-}
-
-// truncateRunes shortens s to at most n runes, marking the cut with "…".
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	if n <= 0 {
-		return ""
-	}
-	r := []rune(s)
-	return strings.TrimRight(string(r[:n-1]), " \t\r\n") + "…"
 }
 
 // urlSecrets lists the parts of a URL that may be a credential: a Slack

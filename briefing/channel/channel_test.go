@@ -36,12 +36,16 @@ func testMessage() Message {
 	}
 }
 
+// testEnv lets senders reach the tests' loopback receivers: allowed
+// explicitly, as the server's default refuses loopback.
+var testEnv = Env{Dialer: NewGuardedDialer(AllowLoopback())}
+
 // httpChannels are the kinds that talk HTTP, each pointed at base.
 func httpChannels(base string) []briefing.Channel {
 	return []briefing.Channel{
-		{Name: "hook", Kind: briefing.KindWebhook, Config: briefing.ChannelConfig{URL: base + "/hook", Secret: testSecret}},
-		{Name: "chat", Kind: briefing.KindSlack, Config: briefing.ChannelConfig{URL: base + testSlackPath}},
-		{Name: "toot", Kind: briefing.KindMastodon, Config: briefing.ChannelConfig{Instance: base + "/", AccessToken: testToken}},
+		{Name: "hook", Kind: KindWebhook, Config: ConfigJSON(WebhookConfig{URL: base + "/hook", Secret: testSecret})},
+		{Name: "chat", Kind: KindSlack, Config: ConfigJSON(SlackConfig{URL: base + testSlackPath})},
+		{Name: "toot", Kind: KindMastodon, Config: ConfigJSON(MastodonConfig{Instance: base + "/", AccessToken: testToken})},
 	}
 }
 
@@ -57,7 +61,7 @@ func assertNoSecrets(t *testing.T, msg string) {
 
 func TestNew(t *testing.T) {
 	for _, c := range httpChannels("https://example.com") {
-		s, err := New(c, nil, nil)
+		s, err := New(c, testEnv)
 		if err != nil || s == nil {
 			t.Errorf("New(%s) = %v, %v; want a sender", c.Kind, s, err)
 		}
@@ -66,19 +70,19 @@ func TestNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mailCh := briefing.Channel{Name: "list", Kind: briefing.KindEmail, Config: briefing.ChannelConfig{To: []string{"press@example.com"}}}
-	if s, err := New(mailCh, mailer, nil); err != nil {
+	mailCh := briefing.Channel{Name: "list", Kind: KindEmail, Config: ConfigJSON(EmailConfig{To: []string{"press@example.com"}})}
+	if s, err := New(mailCh, Env{Mailer: mailer, Dialer: testEnv.Dialer}); err != nil {
 		t.Errorf("New(email) = %v, %v; want a sender", s, err)
 	}
-	if _, err := New(mailCh, nil, nil); err == nil || !strings.Contains(err.Error(), "SMTP is not configured") {
+	if _, err := New(mailCh, testEnv); err == nil || !strings.Contains(err.Error(), "SMTP is not configured") {
 		t.Errorf("New(email, nil mailer) error = %v, want it to say SMTP is not configured", err)
 	}
-	if _, err := New(briefing.Channel{Name: "x", Kind: "fax"}, nil, nil); err == nil {
+	if _, err := New(briefing.Channel{Name: "x", Kind: "fax"}, testEnv); err == nil {
 		t.Error("New(fax) = nil error, want an error")
 	}
 	for _, secret := range []string{"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_not!base64secretvalue"} {
-		c := briefing.Channel{Name: "h", Kind: briefing.KindWebhook, Config: briefing.ChannelConfig{URL: "https://example.com", Secret: secret}}
-		_, err := New(c, nil, nil)
+		c := briefing.Channel{Name: "h", Kind: KindWebhook, Config: ConfigJSON(WebhookConfig{URL: "https://example.com", Secret: secret})}
+		_, err := New(c, testEnv)
 		if err == nil {
 			t.Errorf("New(webhook, secret %q) = nil error, want an error", secret)
 			continue
@@ -167,7 +171,7 @@ func TestHTTPFailures(t *testing.T) {
 		srv := httptest.NewServer(tt.handler)
 		for _, c := range httpChannels(srv.URL) {
 			t.Run(tt.name+"/"+string(c.Kind), func(t *testing.T) {
-				s, err := New(c, nil, nil)
+				s, err := New(c, testEnv)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -199,14 +203,14 @@ func TestHTTPTimeout(t *testing.T) {
 	defer srv.Close()
 	for _, c := range httpChannels(srv.URL) {
 		t.Run(string(c.Kind)+"/client timeout", func(t *testing.T) {
-			s, err := New(c, nil, &http.Client{Timeout: 50 * time.Millisecond})
+			s, err := New(c, Env{Dialer: testEnv.Dialer, Client: &http.Client{Timeout: 50 * time.Millisecond}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkTimeout(t, s.Send(t.Context(), testMessage()))
 		})
 		t.Run(string(c.Kind)+"/context deadline", func(t *testing.T) {
-			s, err := New(c, nil, nil)
+			s, err := New(c, testEnv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +237,7 @@ func TestHTTPUnreachable(t *testing.T) {
 	base := srv.URL
 	srv.Close()
 	for _, c := range httpChannels(base) {
-		s, err := New(c, nil, nil)
+		s, err := New(c, testEnv)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,7 +266,7 @@ func TestSendWithoutDeliveryID(t *testing.T) {
 		m := testMessage()
 		clear(&m)
 		for _, c := range httpChannels(srv.URL) {
-			s, err := New(c, nil, nil)
+			s, err := New(c, testEnv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -297,25 +301,6 @@ func TestRetryAfter(t *testing.T) {
 		}
 		if got := retryAfter(h, now); got != tt.want {
 			t.Errorf("%s: retryAfter = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestTruncateRunes(t *testing.T) {
-	tests := []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly", 7, "exactly"},
-		{"one two three", 8, "one two…"},
-		{"äöüäöü", 4, "äöü…"},
-		{"abc", 0, ""},
-	}
-	for _, tt := range tests {
-		if got := truncateRunes(tt.in, tt.n); got != tt.want {
-			t.Errorf("truncateRunes(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
 }

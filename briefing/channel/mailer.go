@@ -24,7 +24,8 @@ type Mailer struct {
 	implicit  bool // smtps: TLS from the first byte; smtp: STARTTLS when offered
 	user      string
 	pass      string
-	from      string
+	from      string      // the bare address
+	fromName  string      // its display name (FIRSTHAND_MAIL_FROM_NAME)
 	tlsConfig *tls.Config // nil: the system's roots; tests trust their own
 }
 
@@ -33,6 +34,8 @@ type Mail struct {
 	To      []string
 	Subject string
 	Text    string
+	// HTML, when set, makes the mail multipart/alternative: Text and HTML.
+	HTML string
 	// MessageID, with or without angle brackets, e.g. "<id@firsthand>". It
 	// is stable across resends of one delivery, so that a resend is
 	// recognisable as the same message (and threaded with it).
@@ -74,8 +77,40 @@ func NewMailer(smtpURL, from string) (*Mailer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sender %q is not an e-mail address", from)
 	}
-	m.from = addr.String()
+	m.from, m.fromName = addr.Address, addr.Name
+	if m.fromName == "" {
+		m.fromName = DefaultFromName
+	}
 	return m, nil
+}
+
+// DefaultFromName is the sender's display name when none is configured.
+const DefaultFromName = "Firsthand"
+
+// SetFromName sets the sender's display name ("" keeps the default).
+func (m *Mailer) SetFromName(name string) {
+	if name = strings.Join(strings.Fields(name), " "); name != "" {
+		m.fromName = name
+	}
+}
+
+// Reach opens an SMTP session (TLS and login included) and ends it without
+// sending: the preflight of an e-mail channel.
+func (m *Mailer) Reach(ctx context.Context) error {
+	if m == nil {
+		return errors.New("SMTP is not configured")
+	}
+	c, err := gomail.NewClient(m.host, m.options(SendTimeout)...)
+	if err != nil {
+		return fmt.Errorf("SMTP client: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	session, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("SMTP %s: %w", m.addr(), err)
+	}
+	return c.CloseWithSMTPClient(session)
 }
 
 // Send delivers mail in one SMTP session, giving up after SendTimeout.
@@ -202,7 +237,7 @@ func (m *Mailer) message(ml Mail) (*gomail.Msg, error) {
 		return nil, errors.New("mail has no recipients")
 	}
 	msg := gomail.NewMsg()
-	if err := msg.From(m.from); err != nil {
+	if err := msg.FromFormat(m.fromName, m.from); err != nil {
 		return nil, fmt.Errorf("sender: %w", err)
 	}
 	if err := msg.To(ml.To...); err != nil {
@@ -218,6 +253,9 @@ func (m *Mailer) message(ml Mail) (*gomail.Msg, error) {
 	}
 	msg.SetDate()
 	msg.SetBodyString(gomail.TypeTextPlain, ml.Text)
+	if ml.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, ml.HTML)
+	}
 	return msg, nil
 }
 

@@ -3,51 +3,116 @@ package channel
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"firsthand/briefing"
 )
 
+// KindMastodon is a public status on a Mastodon (or compatible) account.
+const KindMastodon briefing.ChannelKind = "mastodon"
+
+// MastodonConfig is a mastodon channel's config. AccessToken is secret.
+// Limit is the instance's status length when it is not Mastodon's 500.
+type MastodonConfig struct {
+	Instance    string `json:"instance"`
+	AccessToken string `json:"access_token"`
+	Limit       int    `json:"limit,omitempty"`
+}
+
 // mastodonLimit is a status's default maximum length on Mastodon.
 const mastodonLimit = 500
 
+// mastodonURLWeight is what Mastodon counts for any link, however long:
+// the appended newsroom link included, whatever its form.
+const mastodonURLWeight = 23
+
+// mastodonKeyWindow is how long Mastodon remembers an Idempotency-Key.
+const mastodonKeyWindow = time.Hour
+
+var linkPattern = regexp.MustCompile(`https?://[^\s]+`)
+
+// mastodonCount counts a status as Mastodon does: characters, every link
+// as 23, and the appended newsroom link (after a blank line) as 23 too.
+func mastodonCount(text string) int {
+	text = strings.TrimSpace(text)
+	n := utf8.RuneCountInString(linkPattern.ReplaceAllString(text, strings.Repeat("x", mastodonURLWeight)))
+	if text != "" {
+		n += 2 // the blank line before the link
+	}
+	return n + mastodonURLWeight
+}
+
+func init() {
+	register(Kind{
+		KindSpec: briefing.KindSpec{
+			Kind: KindMastodon, Label: "Mastodon", Order: 60,
+			Retry: briefing.RetryIdempotent, IdempotencyWindow: mastodonKeyWindow,
+			Validate: validated(func(c *MastodonConfig) error {
+				c.Instance, c.AccessToken = strings.TrimSpace(c.Instance), strings.TrimSpace(c.AccessToken)
+				if err := validURL("config.instance", c.Instance); err != nil {
+					return err
+				}
+				if c.AccessToken == "" {
+					return briefing.Invalid("config.access_token", "an access token is required")
+				}
+				if c.Limit < 0 || c.Limit > 100_000 {
+					return briefing.Invalid("config.limit", "the limit must be between 1 and 100000, or left out for 500")
+				}
+				return nil
+			}),
+			Limit: func(raw json.RawMessage) int {
+				if c, err := configOf[MastodonConfig](raw); err == nil && c.Limit > 0 {
+					return c.Limit
+				}
+				return mastodonLimit
+			},
+			Count: mastodonCount,
+		},
+		Hint: "A public post; at most 500 characters, every link counted as 23.",
+		Where: func(raw json.RawMessage) string {
+			c, _ := configOf[MastodonConfig](raw)
+			return hostOf(c.Instance)
+		},
+		Fields: []Field{
+			{Name: "instance", Label: "Instance", Type: "url"},
+			{Name: "access_token", Label: "Access token", Type: "password", Secret: true, Hint: "Never shown again."},
+			{Name: "limit", Label: "Status length", Type: "number", Optional: true, Hint: "Only if your instance allows more than 500."},
+		},
+		New: func(raw json.RawMessage, env Env) (Sender, error) {
+			c, err := configOf[MastodonConfig](raw)
+			if err != nil {
+				return nil, err
+			}
+			return &mastodon{instance: strings.TrimRight(c.Instance, "/"), token: c.AccessToken, client: env.Client}, nil
+		},
+		Check: checkMastodon,
+	})
+}
+
 // mastodon posts a public status to an account's instance.
 type mastodon struct {
-	endpoint string
+	instance string
 	token    string
 	client   *http.Client
 }
 
-func newMastodon(c briefing.ChannelConfig, client *http.Client) (*mastodon, error) {
-	return &mastodon{
-		endpoint: strings.TrimRight(c.Instance, "/") + "/api/v1/statuses",
-		token:    c.AccessToken,
-		client:   client,
-	}, nil
-}
-
-// mastodonStatus joins text and URL and trims the text, never the URL, to
-// the limit: a status with a cut link points nowhere. Runes are counted
-// although Mastodon counts every link as 23 characters: counting the whole
-// URL errs on the safe side.
+// mastodonStatus is the text and the newsroom link after a blank line. It
+// never cuts: the API refused a text over the limit before it got here.
 func mastodonStatus(text, url string) string {
 	text = strings.TrimSpace(text)
-	if url == "" {
-		return truncateRunes(text, mastodonLimit)
-	}
 	if text == "" {
 		return url
 	}
-	tail := "\n\n" + url
-	budget := mastodonLimit - utf8.RuneCountInString(tail)
-	if budget <= 1 {
-		// A URL this long leaves no room for text; Mastodon counts it as
-		// 23 characters, so the URL alone is still accepted.
-		return url
+	if url == "" {
+		return text
 	}
-	return truncateRunes(text, budget) + tail
+	return text + "\n\n" + url
 }
 
 // Send posts the status. The Idempotency-Key makes Mastodon answer a retry
@@ -64,5 +129,37 @@ func (s *mastodon) Send(ctx context.Context, m Message) error {
 	h.Set("Content-Type", "application/json")
 	h.Set("Authorization", "Bearer "+s.token)
 	h.Set("Idempotency-Key", m.ReceiverID)
-	return post(ctx, s.client, s.endpoint, h, body, s.token)
+	return post(ctx, s.client, s.instance+"/api/v1/statuses", h, body, s.token)
+}
+
+// checkMastodon asks the instance whose token this is
+// (GET /api/v1/accounts/verify_credentials): no post.
+func checkMastodon(ctx context.Context, raw json.RawMessage, env Env) Result {
+	c, err := configOf[MastodonConfig](raw)
+	if err != nil {
+		return Result{Message: err.Error()}
+	}
+	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(c.Instance, "/")+"/api/v1/accounts/verify_credentials", nil)
+	if err != nil {
+		return Result{Message: "the instance URL is not valid"}
+	}
+	req.Header.Set("Authorization", "Bearer "+c.AccessToken)
+	resp, err := env.Client.Do(req)
+	if err != nil {
+		return Result{Message: transportError(err).Msg}
+	}
+	defer resp.Body.Close()
+	var acct struct {
+		Acct string `json:"acct"`
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		return Result{Message: fmt.Sprintf("the instance answered %d %s: the token may be wrong or revoked", resp.StatusCode, http.StatusText(resp.StatusCode))}
+	}
+	if json.Unmarshal(body, &acct) != nil || acct.Acct == "" {
+		return Result{Message: "the instance answered without an account: is this a Mastodon instance?"}
+	}
+	return Result{OK: true, Account: "@" + acct.Acct, Message: "the token works for @" + acct.Acct}
 }

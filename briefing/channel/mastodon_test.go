@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"firsthand/briefing"
 )
@@ -16,8 +15,8 @@ func TestMastodonDelivery(t *testing.T) {
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
 	// A trailing slash on the instance must not double the path's.
-	s, err := New(briefing.Channel{Name: "toot", Kind: briefing.KindMastodon,
-		Config: briefing.ChannelConfig{Instance: srv.URL + "/", AccessToken: testToken}}, nil, nil)
+	s, err := New(briefing.Channel{Name: "toot", Kind: KindMastodon,
+		Config: ConfigJSON(MastodonConfig{Instance: srv.URL + "/", AccessToken: testToken})}, testEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,46 +45,58 @@ func TestMastodonDelivery(t *testing.T) {
 	}
 }
 
+// TestMastodonStatus: the sender never cuts (issue 10 changed this: it
+// used to trim the text to 500 runes silently); the API refuses a text
+// over the limit instead (TestMastodonCount, and the web package's
+// TestChannelTextOverLimitRefused).
 func TestMastodonStatus(t *testing.T) {
 	url := "https://news.example.com/news/" + strings.Repeat("x", 40)
-	long := strings.Repeat("Grüße aus der Pressestelle. ", 40) // > 1,000 runes, multi-byte
-	tests := []struct {
-		name, text, url string
-		check           func(t *testing.T, got string)
-	}{
-		{"fits", "short", url, func(t *testing.T, got string) {
-			if got != "short\n\n"+url {
-				t.Errorf("got %q", got)
-			}
-		}},
-		{"long text is cut, URL kept", long, url, func(t *testing.T, got string) {
-			if n := utf8.RuneCountInString(got); n > mastodonLimit {
-				t.Errorf("%d runes, want at most %d", n, mastodonLimit)
-			}
-			if !strings.HasSuffix(got, "…\n\n"+url) {
-				t.Errorf("got %q, want the text cut with … and the whole URL at the end", got)
-			}
-			if !utf8.ValidString(got) {
-				t.Error("cut inside a rune")
-			}
-		}},
-		{"exactly the limit", strings.Repeat("a", mastodonLimit-2-utf8.RuneCountInString(url)), url, func(t *testing.T, got string) {
-			if n := utf8.RuneCountInString(got); n != mastodonLimit || strings.Contains(got, "…") {
-				t.Errorf("%d runes, cut: %v; want %d uncut", n, strings.Contains(got, "…"), mastodonLimit)
-			}
-		}},
-		{"no URL", long, "", func(t *testing.T, got string) {
-			if n := utf8.RuneCountInString(got); n != mastodonLimit {
-				t.Errorf("%d runes, want %d", n, mastodonLimit)
-			}
-		}},
-		{"URL longer than the limit", "text", "https://x.example/" + strings.Repeat("y", 600), func(t *testing.T, got string) {
-			if !strings.HasPrefix(got, "https://x.example/") || strings.Contains(got, "text") {
-				t.Errorf("got %.40q…, want the URL alone", got)
-			}
-		}},
+	long := strings.Repeat("Grüße aus der Pressestelle. ", 40) // > 1,000 runes
+	tests := []struct{ name, text, url, want string }{
+		{"text and link", "short", url, "short\n\n" + url},
+		{"long text is never cut", long, url, strings.TrimSpace(long) + "\n\n" + url},
+		{"no text: the link alone", "  ", url, url},
+		{"no link", "text", "", "text"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { tt.check(t, mastodonStatus(tt.text, tt.url)) })
+		if got := mastodonStatus(tt.text, tt.url); got != tt.want {
+			t.Errorf("%s: mastodonStatus = %.60q…, want %.60q…", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestMastodonCount counts as Mastodon does: every link 23, whatever its
+// length or form, the appended newsroom link included.
+func TestMastodonCount(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"", 23},
+		{"hello", 5 + 2 + 23},
+		{"Grüße", 5 + 2 + 23},
+		{"see https://example.com/" + strings.Repeat("a", 200) + " now", 4 + 23 + 4 + 2 + 23},
+		{"http://10.0.0.1:8080/x", 23 + 2 + 23},
+	}
+	for _, tt := range tests {
+		if got := mastodonCount(tt.text); got != tt.want {
+			t.Errorf("mastodonCount(%.30q) = %d, want %d", tt.text, got, tt.want)
+		}
+	}
+	cfg := func(limit int) *briefing.Channel {
+		return &briefing.Channel{Name: "toot", Kind: KindMastodon, Config: ConfigJSON(MastodonConfig{Instance: "https://m.example", AccessToken: "t", Limit: limit})}
+	}
+	if got := cfg(0).TextLimit(); got != 500 {
+		t.Errorf("default limit = %d, want 500", got)
+	}
+	if got := cfg(1000).TextLimit(); got != 1000 {
+		t.Errorf("configured limit = %d, want 1000", got)
+	}
+	fits := strings.Repeat("a", 500-25)
+	if err := briefing.CheckChannelText(cfg(0), fits, "", "channels[0].text"); err != nil {
+		t.Errorf("475 characters and the link: %v, want it to fit 500", err)
+	}
+	if err := briefing.CheckChannelText(cfg(0), fits+"a", "", "channels[0].text"); briefing.ErrorField(err) != "channels[0].text" {
+		t.Errorf("476 characters and the link: %v, want refused on channels[0].text", err)
 	}
 }

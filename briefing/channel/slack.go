@@ -17,8 +17,53 @@ type slack struct {
 	client *http.Client
 }
 
-func newSlack(c briefing.ChannelConfig, client *http.Client) (*slack, error) {
-	return &slack{url: c.URL, client: client}, nil
+// KindSlack is a Slack-style incoming webhook (Slack, Mattermost,
+// Rocket.Chat).
+const KindSlack briefing.ChannelKind = "slack"
+
+// SlackConfig is a slack channel's config. The URL is the credential:
+// secret.
+type SlackConfig struct {
+	URL string `json:"url"`
+}
+
+// slackLimit keeps a chat message readable; Slack itself cuts at 40,000.
+const slackLimit = 3000
+
+func init() {
+	register(Kind{
+		KindSpec: briefing.KindSpec{
+			Kind: KindSlack, Label: "Slack / Mattermost / Rocket.Chat", Order: 40,
+			// Incoming webhooks take no idempotency key.
+			Retry: briefing.RetryUnconfirmedOnNoAnswer,
+			Validate: validated(func(c *SlackConfig) error {
+				c.URL = strings.TrimSpace(c.URL)
+				return validURL("config.url", c.URL)
+			}),
+			Limit: func(json.RawMessage) int { return slackLimit },
+		},
+		Hint: "A message through an incoming-webhook URL.",
+		Where: func(raw json.RawMessage) string {
+			c, _ := configOf[SlackConfig](raw)
+			return hostOf(c.URL)
+		},
+		Fields: []Field{{Name: "url", Label: "Incoming-webhook URL", Type: "password", Secret: true,
+			Hint: "It works as a password: it is never shown again."}},
+		New: func(raw json.RawMessage, env Env) (Sender, error) {
+			c, err := configOf[SlackConfig](raw)
+			if err != nil {
+				return nil, err
+			}
+			return &slack{url: c.URL, client: env.Client}, nil
+		},
+		Check: func(ctx context.Context, raw json.RawMessage, env Env) Result {
+			c, err := configOf[SlackConfig](raw)
+			if err != nil {
+				return Result{Message: err.Error()}
+			}
+			return reachResult(ctx, env, c.URL)
+		},
+	})
 }
 
 // slackEscaper escapes the three characters Slack's mrkdwn treats as
@@ -43,9 +88,9 @@ func slackText(m Message) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// Send posts the message. Incoming webhooks know no idempotency key: a
-// retry after a timeout may show the message twice, which is the price of
-// not losing it.
+// Send posts the message. Incoming webhooks know no idempotency key: an
+// attempt without an answer makes the delivery unconfirmed (the outbox
+// reads the kind's RetrySafety), and only a person decides to send again.
 func (s *slack) Send(ctx context.Context, m Message) error {
 	if err := checkMessage(m); err != nil {
 		return err

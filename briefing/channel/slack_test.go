@@ -13,8 +13,8 @@ func TestSlackDelivery(t *testing.T) {
 	rec := &recorder{}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	s, err := New(briefing.Channel{Name: "chat", Kind: briefing.KindSlack,
-		Config: briefing.ChannelConfig{URL: srv.URL + testSlackPath}}, nil, nil)
+	s, err := New(briefing.Channel{Name: "chat", Kind: KindSlack,
+		Config: ConfigJSON(SlackConfig{URL: srv.URL + testSlackPath})}, testEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,15 +28,80 @@ type webhook struct {
 	now    func() time.Time
 }
 
-func newWebhook(c briefing.ChannelConfig, client *http.Client) (*webhook, error) {
-	b64, ok := strings.CutPrefix(c.Secret, briefing.WebhookSecretPrefix)
+// KindWebhook is a Standard Webhooks receiver: the company's own systems.
+const KindWebhook briefing.ChannelKind = "webhook"
+
+// WebhookConfig is a webhook channel's config. Secret is secret.
+type WebhookConfig struct {
+	URL    string `json:"url"`
+	Secret string `json:"secret"`
+}
+
+// WebhookSecretPrefix starts every Standard Webhooks secret.
+const WebhookSecretPrefix = "whsec_"
+
+func (c *WebhookConfig) validate() error {
+	c.URL, c.Secret = strings.TrimSpace(c.URL), strings.TrimSpace(c.Secret)
+	if err := validURL("config.url", c.URL); err != nil {
+		return err
+	}
+	if _, err := webhookKey(c.Secret); err != nil {
+		return err
+	}
+	return nil
+}
+
+// webhookKey decodes a whsec_ secret. Errors never quote it.
+func webhookKey(s string) ([]byte, error) {
+	b64, ok := strings.CutPrefix(s, WebhookSecretPrefix)
 	if !ok {
-		return nil, fmt.Errorf("webhook: the secret must start with %s", briefing.WebhookSecretPrefix)
+		return nil, briefing.Invalid("config.secret", "the secret must have the form whsec_<base64>")
 	}
 	key, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil || len(key) == 0 {
-		// Not quoting err: it would point into the secret.
-		return nil, fmt.Errorf("webhook: the secret is not %s followed by base64", briefing.WebhookSecretPrefix)
+	if err != nil || len(key) < 16 {
+		return nil, briefing.Invalid("config.secret", "the secret must be whsec_ followed by at least 16 base64-encoded bytes")
+	}
+	return key, nil
+}
+
+func init() {
+	register(Kind{
+		KindSpec: briefing.KindSpec{
+			Kind: KindWebhook, Label: "Webhook", Order: 30, Retry: briefing.RetryIdempotent,
+			Validate: validated(func(c *WebhookConfig) error { return c.validate() }),
+			Limit:    func(json.RawMessage) int { return briefing.MaxChannelText },
+		},
+		Hint: "Signed POST to your own system (Standard Webhooks).",
+		Where: func(raw json.RawMessage) string {
+			c, _ := configOf[WebhookConfig](raw)
+			return hostOf(c.URL)
+		},
+		Fields: []Field{
+			{Name: "url", Label: "URL", Type: "url"},
+			{Name: "secret", Label: "Signing secret", Type: "password", Secret: true,
+				Hint: "whsec_ and at least 16 base64-encoded bytes, e.g. whsec_$(openssl rand -base64 32)."},
+		},
+		New: func(raw json.RawMessage, env Env) (Sender, error) {
+			c, err := configOf[WebhookConfig](raw)
+			if err != nil {
+				return nil, err
+			}
+			return newWebhook(*c, env.Client)
+		},
+		Check: func(ctx context.Context, raw json.RawMessage, env Env) Result {
+			c, err := configOf[WebhookConfig](raw)
+			if err != nil {
+				return Result{Message: err.Error()}
+			}
+			return reachResult(ctx, env, c.URL)
+		},
+	})
+}
+
+func newWebhook(c WebhookConfig, client *http.Client) (*webhook, error) {
+	key, err := webhookKey(c.Secret)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	return &webhook{url: c.URL, key: key, client: client, now: time.Now}, nil
 }

@@ -54,8 +54,8 @@ func (rec *recorder) requests(t *testing.T, want int) []received {
 
 func newTestWebhook(t *testing.T, url string) Sender {
 	t.Helper()
-	s, err := New(briefing.Channel{Name: "hook", Kind: briefing.KindWebhook,
-		Config: briefing.ChannelConfig{URL: url, Secret: testSecret}}, nil, nil)
+	s, err := New(briefing.Channel{Name: "hook", Kind: KindWebhook,
+		Config: ConfigJSON(WebhookConfig{URL: url, Secret: testSecret})}, testEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestWebhookRetryKeepsID(t *testing.T) {
 // TestWebhookSignVector pins the signature to the specification's test
 // vector, also used by the reference libraries' own tests.
 func TestWebhookSignVector(t *testing.T) {
-	w, err := newWebhook(briefing.ChannelConfig{URL: "https://example.com", Secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, nil)
+	w, err := newWebhook(WebhookConfig{URL: "https://example.com", Secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

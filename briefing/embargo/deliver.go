@@ -155,6 +155,21 @@ func (s *Scheduler) deliver(queued *briefing.Delivery) {
 	if d.State != briefing.DeliveryPending || d.NextAttemptAt.After(s.st.Now()) {
 		return
 	}
+	// Written before the request goes out: after a crash mid-send the row
+	// tells that an attempt's outcome is unknown.
+	d, ok, err := s.st.BeginAttempt(id)
+	if err != nil {
+		s.log.Error("recording the start of an attempt failed", "delivery", id, "err", err)
+		s.out.hold(id)
+		return
+	}
+	if !ok {
+		if d.State == briefing.DeliveryUnconfirmed {
+			s.log.Warn("delivery unconfirmed: an earlier attempt's outcome is unknown", "delivery", id, "channel", d.ChannelID)
+			signal(s.wakeMail)
+		}
+		return
+	}
 	at, sent := s.attempt(d)
 	if !sent {
 		return // cut short by shutdown: not the receiver's fault, not an attempt
@@ -175,6 +190,9 @@ func (s *Scheduler) deliver(queued *briefing.Delivery) {
 	switch {
 	case at.Err == nil:
 		s.log.Info("delivered", attrs...)
+	case rec.State == briefing.DeliveryUnconfirmed:
+		s.log.Warn("delivery unconfirmed: no answer, and a resend could post twice", append(attrs, "err", at.Err)...)
+		signal(s.wakeMail)
 	case rec.State == briefing.DeliveryFailed:
 		// Authors and managers are told by mail: wake the mail worker.
 		s.log.Warn("delivery failed for good", append(attrs, "err", at.Err, "channel_disabled", at.Disable)...)
@@ -204,13 +222,13 @@ func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) 
 		return fail(fmt.Errorf("loading the channel: %w", err))
 	}
 	if c.Disabled {
-		msg := "the channel is disabled"
+		msg := "the channel is disabled: an admin must enable it again on the channels page"
 		if c.Note != "" {
-			msg += ": " + c.Note
+			msg += " (" + c.Note + ")"
 		}
 		return store.Attempt{Err: errors.New(msg), GiveUp: true}, true
 	}
-	sender, err := channel.New(*c, s.opts.Mailer, s.opts.HTTPClient)
+	sender, err := channel.New(*c, s.channelEnv())
 	if err != nil {
 		// A configuration problem (e.g. SMTP missing) may be fixed by an
 		// admin and a restart: retried like any failure.
@@ -226,6 +244,7 @@ func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) 
 		Summary:        a.Summary,
 		Text:           a.ChannelTextFor(c.ID),
 		URL:            s.opts.BaseURL + "/news/" + a.Slug,
+		HTML:           a.HTML,
 		ReleasedAt:     *a.ReleasedAt,
 	})
 	if err != nil && s.sendCtx.Err() != nil {
@@ -245,10 +264,30 @@ func classify(err error, attempts int, delay func(n int, retryAfter time.Duratio
 	if isCE && ce.Gone {
 		return store.Attempt{Err: err, Disable: true}
 	}
+	if isCE && ce.Refused {
+		// The allowed-hosts policy will refuse it again until an admin
+		// changes it: failed now, with the sentence that says so.
+		return store.Attempt{Err: err, GiveUp: true}
+	}
 	var retryAfter time.Duration
 	if isCE {
 		retryAfter = ce.RetryAfter
 	}
 	n := attempts + 1
-	return store.Attempt{Err: err, NextDelay: delay(n, retryAfter), GiveUp: n >= briefing.MaxAttempts}
+	// No answer (a timeout): the receiver may have it. The store decides
+	// from the kind's retry safety whether that makes it unconfirmed.
+	noAnswer := isCE && ce.Timeout
+	return store.Attempt{Err: err, NoAnswer: noAnswer, NextDelay: delay(n, retryAfter), GiveUp: n >= briefing.MaxAttempts}
+}
+
+// channelEnv is what the senders and preflights need from the server.
+func (s *Scheduler) channelEnv() channel.Env {
+	env := channel.NewEnv(s.opts.BaseURL, s.opts.Mailer, s.opts.Dialer, func(email string) bool {
+		u, err := s.st.UserByEmail(email)
+		return err == nil && u.Active
+	})
+	if s.opts.HTTPClient != nil {
+		env.Client = s.opts.HTTPClient
+	}
+	return env
 }

@@ -180,15 +180,24 @@ func (s *Scheduler) notice(j store.MailJob) (notice, error) {
 	if err != nil {
 		return notice{}, err
 	}
-	if a.State == briefing.StateWithdrawn && j.Kind != store.MailDeliveryFailed {
+	if a.State == briefing.StateWithdrawn && j.Kind != store.MailDeliveryFailed && j.Kind != store.MailDeliveryUnconfirmed {
 		// Its link would lead to a page that no longer exists.
 		return notice{}, fmt.Errorf("%w: the announcement was withdrawn", errNothingToSay)
 	}
 	var d *briefing.Delivery
-	if j.Kind == store.MailDeliveryFailed {
+	if j.DeliveryID != "" {
 		if d, err = s.st.Delivery(j.DeliveryID); err != nil {
 			return notice{}, err
 		}
+		if (j.Kind == store.MailManualTask || j.Kind == store.MailManualReminder) && d.State != briefing.DeliveryAwaiting {
+			return notice{}, fmt.Errorf("%w: the post was confirmed", errNothingToSay)
+		}
+	}
+	if j.Kind == store.MailManualTask || j.Kind == store.MailManualReminder {
+		return s.composeTask(j.Kind, a, d)
+	}
+	if j.Kind == store.MailCheckFailed {
+		return s.composeCheckFailed(a, j.ChannelID)
 	}
 	return compose(j.Kind, a, d, s.opts.BaseURL)
 }
@@ -224,6 +233,14 @@ func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery
 		fmt.Fprintf(&b, "%s could not be delivered to the channel %s (%s) after %d attempt(s).\n\nThe last error: %s\n\n",
 			a.Title, d.ChannelName, d.Kind, d.Attempts, d.LastError)
 		fmt.Fprintf(&b, "The deliveries of the announcement, and a way to retry:\n%s/announcements/%s\n", baseURL, a.ID)
+	case store.MailDeliveryUnconfirmed:
+		if d == nil {
+			return n, errors.New("an unconfirmed delivery without its delivery")
+		}
+		n.subject = "Check the account: " + a.Title + " on " + d.ChannelName
+		fmt.Fprintf(&b, "%s went out to %s (%s), but no answer came back: it may or may not be posted, and Firsthand does not send it again by itself.\n\n", a.Title, d.ChannelName, d.Kind)
+		b.WriteString("Check the account. Posted? Mark it as posted. Not posted? Send it again:\n")
+		fmt.Fprintf(&b, "%s/announcements/%s\n", baseURL, a.ID)
 	default:
 		return n, fmt.Errorf("%w: unknown mail kind %q", errNothingToSay, kind)
 	}

@@ -314,7 +314,7 @@ func TestMailBackoff(t *testing.T) {
 func TestCompose(t *testing.T) {
 	a := &briefing.Announcement{ID: "7", Slug: "new-pricing-7", Title: "New pricing", Summary: "Prices change.",
 		Channels: []briefing.ChannelText{{ChannelID: "1"}}}
-	d := &briefing.Delivery{ChannelName: "press wire", Kind: briefing.KindWebhook, Attempts: 8, LastError: "the receiver answered 500"}
+	d := &briefing.Delivery{ChannelName: "press wire", Kind: channel.KindWebhook, Attempts: 8, LastError: "the receiver answered 500"}
 	base := "https://n.example"
 	tests := []struct {
 		kind        store.MailKind

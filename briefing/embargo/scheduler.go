@@ -38,8 +38,11 @@ type Options struct {
 	// Mailer sends e-mail; nil means SMTP is not configured, and staff
 	// are told in their web inbox only.
 	Mailer *channel.Mailer
-	// HTTPClient carries webhook, Slack and Mastodon requests; nil lets
-	// the channel package use its own client, which follows no redirects.
+	// Dialer is where channels may connect (FIRSTHAND_CHANNEL_ALLOWED_HOSTS);
+	// nil allows external addresses only.
+	Dialer *channel.GuardedDialer
+	// HTTPClient carries webhook, Slack and Mastodon requests; nil uses
+	// Dialer's client, which follows no redirects.
 	HTTPClient *http.Client
 	// Logger receives the workers' logs; nil means slog.Default().
 	Logger *slog.Logger
@@ -52,6 +55,9 @@ type Options struct {
 	// MailBackoff is the wait after the n-th consecutive failure of a
 	// mail job; the default doubles from 5 s up to 30 min.
 	MailBackoff func(n int) time.Duration
+	// CheckEvery is how often announcements are looked at for a due
+	// channel check. Default 30 s.
+	CheckEvery time.Duration
 	// MaxInFlight caps the deliveries sent at once. Default 8.
 	MaxInFlight int
 }
@@ -101,6 +107,9 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	}
 	if opts.SweepEvery <= 0 {
 		opts.SweepEvery = time.Second
+	}
+	if opts.CheckEvery <= 0 {
+		opts.CheckEvery = 30 * time.Second
 	}
 	if opts.RetryDelay == nil {
 		opts.RetryDelay = func(n int, retryAfter time.Duration) time.Duration {
@@ -157,6 +166,10 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 		{"deliver", every(workerRestart), s.runDeliveries},
 		{"mail", every(workerRestart), s.runMail},
 		{"prune-sessions", every(time.Hour), s.pruneSessions},
+		// Preflights at publish (within the interval) and ten minutes
+		// before not_before; manual deliveries' one reminder.
+		{"check-channels", every(opts.CheckEvery), func() { s.checkChannels(s.sendCtx) }},
+		{"remind-manual", every(time.Minute), s.remindManual},
 	}
 	for _, j := range jobs {
 		if _, err := gs.NewJob(j.def, gocron.NewTask(j.task), gocron.WithName(j.name), now); err != nil {

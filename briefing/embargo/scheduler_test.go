@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
@@ -36,6 +37,11 @@ func start(t testing.TB, st *store.Store, opts Options) (*Scheduler, *testkit.Lo
 	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if opts.BaseURL == "" {
 		opts.BaseURL = "https://news.example.com/"
+	}
+	if opts.Dialer == nil {
+		// The receivers are httptest servers on loopback, which the
+		// default policy refuses: allowed explicitly.
+		opts.Dialer = channel.NewGuardedDialer(channel.AllowLoopback())
 	}
 	s, err := New(st, opts)
 	if err != nil {
@@ -70,7 +76,7 @@ var testSecret = "whsec_" + base64.StdEncoding.EncodeToString([]byte("sixteen-by
 
 func addWebhook(t *testing.T, st *store.Store, name, url string) *briefing.Channel {
 	t.Helper()
-	c := &briefing.Channel{Name: name, Kind: briefing.KindWebhook, Config: briefing.ChannelConfig{URL: url, Secret: testSecret}}
+	c := &briefing.Channel{Name: name, Kind: channel.KindWebhook, Config: channel.ConfigJSON(channel.WebhookConfig{URL: url, Secret: testSecret})}
 	if err := st.CreateChannel(c, "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +207,7 @@ func TestShutdownWaitsForSends(t *testing.T) {
 	}))
 	t.Cleanup(slow.Close)
 	ch := addWebhook(t, st, "slow", slow.URL)
-	s, err := New(st, Options{Logger: slog.New(slog.DiscardHandler)})
+	s, err := New(st, Options{Logger: slog.New(slog.DiscardHandler), Dialer: channel.NewGuardedDialer(channel.AllowLoopback())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +252,7 @@ func TestShutdownGivesUp(t *testing.T) {
 	t.Cleanup(hang.Close)
 	t.Cleanup(func() { close(testDone) }) // runs before hang.Close
 	ch := addWebhook(t, st, "hangs", hang.URL)
-	s, err := New(st, Options{Logger: slog.New(slog.DiscardHandler)})
+	s, err := New(st, Options{Logger: slog.New(slog.DiscardHandler), Dialer: channel.NewGuardedDialer(channel.AllowLoopback())})
 	if err != nil {
 		t.Fatal(err)
 	}

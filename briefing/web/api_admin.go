@@ -31,30 +31,27 @@ func (s *Server) createChannel(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, ch)
+	c.JSON(http.StatusCreated, s.channelOut(ch))
 }
 
 func (s *Server) addChannel(in channelInput, by string) (*briefing.Channel, error) {
-	cfg, err := briefing.DecodeChannelConfig(in.Config)
-	if err != nil {
-		return nil, err
-	}
-	ch := &briefing.Channel{Name: in.Name, Kind: in.Kind, Purpose: in.Purpose, Config: cfg}
+	ch := &briefing.Channel{Name: in.Name, Kind: in.Kind, Purpose: in.Purpose, Config: in.Config}
 	return ch, s.st.CreateChannel(ch, by)
 }
 
-// listChannels answers the channels' public fields: briefing.Channel never
-// marshals its config, so secrets and tokens cannot leak here.
+// listChannels answers the channels' public fields (channelJSON): the
+// config, and so every secret and token, never leaves the store.
 func (s *Server) listChannels(c *gin.Context) {
 	list, err := s.st.Channels()
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if list == nil {
-		list = []*briefing.Channel{}
+	out := make([]channelJSON, 0, len(list))
+	for _, ch := range list {
+		out = append(out, s.channelOut(ch))
 	}
-	c.JSON(http.StatusOK, gin.H{"channels": list})
+	c.JSON(http.StatusOK, gin.H{"channels": out})
 }
 
 // testChannel sends a clearly marked test message, so an admin knows the
@@ -72,7 +69,7 @@ func (s *Server) sendTest(ctx context.Context, id, by string) error {
 	if err != nil {
 		return err
 	}
-	sender, err := channel.New(*ch, s.mailer, nil) // the channel's own client: no redirects, 10 s
+	sender, err := channel.New(*ch, s.channelEnv()) // the guarded client: no redirects, 10 s
 	if err != nil {
 		return briefing.Conflict("the channel cannot send: %v", err)
 	}

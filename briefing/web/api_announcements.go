@@ -173,7 +173,15 @@ func (s *Server) readiness(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, r)
+	checks, err := s.st.Checks(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, struct {
+		briefing.Readiness
+		Channels []briefing.ChannelCheck `json:"channels"`
+	}{r, checks})
 }
 
 func (s *Server) deliveries(c *gin.Context) {
@@ -183,15 +191,6 @@ func (s *Server) deliveries(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"deliveries": ds})
-}
-
-func (s *Server) retryDelivery(c *gin.Context) {
-	d, err := s.st.RetryDelivery(c.Param("id"), c.Param("delivery"), actor(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, d)
 }
 
 // remind reminds everyone in the caller's briefing.ReceiptScope who has

@@ -27,6 +27,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/briefing/embargo"
 	"firsthand/briefing/testkit"
 	"firsthand/store"
@@ -76,13 +77,13 @@ func newBrowserEnv(t *testing.T, seed func(st *store.Store)) *browserEnv {
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
 	logs := &testkit.LockedBuffer{}
-	srv, err := New(Config{Store: st, BaseURL: base, Version: "browser-test",
+	srv, err := New(Config{Store: st, BaseURL: base, Version: "browser-test", ChannelDialer: channel.NewGuardedDialer(channel.AllowLoopback()),
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
 	ts.Config.Handler = srv
-	sched, err := embargo.New(st, embargo.Options{BaseURL: base,
+	sched, err := embargo.New(st, embargo.Options{BaseURL: base, Dialer: channel.NewGuardedDialer(channel.AllowLoopback()),
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		RetryDelay: func(int, time.Duration) time.Duration { return 100 * time.Millisecond }})
 	if err != nil {
@@ -281,7 +282,7 @@ func TestBrowserBriefReadAcknowledgeRelease(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/admin/channels"] button.primary`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
-	if got := e.text(admin, ".channel h3"); got != "Partner webhook" {
+	if got := e.text(admin, ".channel:nth-of-type(2) h3"); got != "Partner webhook" { // after the built-in newsroom
 		t.Fatalf("channel list: got %q", got)
 	}
 
@@ -300,8 +301,8 @@ func TestBrowserBriefReadAcknowledgeRelease(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("body"), "## What changes\n\n**Nobody** pays more this year."),
 		chromedp.Click(chromedp.CSS(`input[name="department"][value="Sales"]`)),
 		chromedp.SetValue(chromedp.ID("threshold"), "50"),
-		chromedp.Click(chromedp.CSS(`input[name="channel"]`)),
-		chromedp.SendKeys(chromedp.CSS(`textarea[name^="text_"]`), "Simpler plans from April."),
+		chromedp.Click(chromedp.CSS(`input[name="channel"][value="2"]`)), // the webhook, after the newsroom
+		chromedp.SendKeys(chromedp.CSS(`textarea[name="text_2"]`), "Simpler plans from April."),
 		chromedp.Click(chromedp.CSS(`button[value="preview"]`)),
 		chromedp.WaitVisible(chromedp.ID("preview")),
 	)
@@ -494,10 +495,10 @@ func seedScreenshots(t *testing.T, st *store.Store) screenshotIDs {
 	}
 	users := addPeople(t, st, people...)
 	author := users["paula@example.com"]
-	hook := &briefing.Channel{Name: "Partner webhook", Kind: briefing.KindWebhook, Purpose: "Resellers' systems: price lists and product news",
-		Config: briefing.ChannelConfig{URL: "https://partners.example.com/hooks/firsthand", Secret: "whsec_" + base64.StdEncoding.EncodeToString([]byte("screenshot-signing-key"))}}
-	masto := &briefing.Channel{Name: "Mastodon", Kind: briefing.KindMastodon, Purpose: "Our public account: short news for customers",
-		Config: briefing.ChannelConfig{Instance: "https://social.example.com", AccessToken: "token"}}
+	hook := &briefing.Channel{Name: "Partner webhook", Kind: channel.KindWebhook, Purpose: "Resellers' systems: price lists and product news",
+		Config: channel.ConfigJSON(channel.WebhookConfig{URL: "https://partners.example.com/hooks/firsthand", Secret: "whsec_" + base64.StdEncoding.EncodeToString([]byte("screenshot-signing-key"))})}
+	masto := &briefing.Channel{Name: "Mastodon", Kind: channel.KindMastodon, Purpose: "Our public account: short news for customers",
+		Config: channel.ConfigJSON(channel.MastodonConfig{Instance: "https://social.example.com", AccessToken: "token"})}
 	for _, ch := range []*briefing.Channel{hook, masto} {
 		if err := st.CreateChannel(ch, "test"); err != nil {
 			t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
@@ -56,6 +57,9 @@ func newTestApp(t *testing.T, configure ...func(*Config)) *testApp {
 		BaseURL: "http://news.example.test",
 		Logger:  slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError})),
 		Version: "test",
+		// The tests' receivers are httptest servers on loopback, which the
+		// default policy refuses: allowed explicitly.
+		ChannelDialer: channel.NewGuardedDialer(channel.AllowLoopback()),
 	}
 	for _, f := range configure {
 		f(&cfg)

@@ -33,19 +33,23 @@ func (s *Server) remindForm(c *gin.Context) {
 	}
 	msg := "Nobody to remind: everyone has acknowledged."
 	if n > 0 {
-		msg = "Reminder queued for " + thousands(n) + " people who have not acknowledged"
+		who := thousands(n) + " people who have not acknowledged"
 		if !scope.All() {
-			msg += " in " + scope.Department
+			who += " in " + scope.Department
 		}
-		msg += "."
+		msg = "Reminder queued for " + who + "."
+		if s.mailer == nil {
+			// Without SMTP nobody is mailed: say so rather than "queued".
+			msg = "No e-mail sent: SMTP is not configured. The " + who + " still see the briefing at the top of their inbox."
+		}
 	}
 	redirectFlash(c, dashboardURL(c, "#people"), msg)
 }
 
 // retryForm puts a failed delivery back in the outbox, idempotency key
-// unchanged.
+// unchanged; an unconfirmed one only with "not posted" ticked.
 func (s *Server) retryForm(c *gin.Context) {
-	d, err := s.st.RetryDelivery(c.Param("id"), c.Param("delivery"), actor(c))
+	d, err := s.st.RetryDelivery(c.Param("id"), c.Param("delivery"), actor(c), c.PostForm("not_posted") == "true")
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -151,7 +151,7 @@ func TestPageAdminChannelsNeverShowSecrets(t *testing.T) {
 	r = a.post(o.admin, "/admin/channels", url.Values{"name": {"Down"}, "kind": {"webhook"}, "webhook_url": {down.URL}, "webhook_secret": {secret}})
 	pgWant(t, "add down", r, http.StatusSeeOther)
 	list, _ := a.st.Channels()
-	if len(list) != 2 {
+	if len(list) != 3 { // the newsroom and the two
 		t.Fatalf("channels: %d", len(list))
 	}
 	r = a.get(o.admin, "/admin/channels")
@@ -163,18 +163,18 @@ func TestPageAdminChannelsNeverShowSecrets(t *testing.T) {
 		}
 	}
 
-	r = a.post(o.admin, "/admin/channels/"+list[0].ID+"/test", url.Values{})
+	r = a.post(o.admin, "/admin/channels/"+list[1].ID+"/test", url.Values{})
 	pgWant(t, "test", r, http.StatusSeeOther)
 	if got.Load() != 1 {
 		t.Errorf("the receiver got %d test messages, want 1", got.Load())
 	}
-	r = a.post(o.admin, "/admin/channels/"+list[1].ID+"/test", url.Values{})
+	r = a.post(o.admin, "/admin/channels/"+list[2].ID+"/test", url.Values{})
 	pgWant(t, "failing test", r, http.StatusConflict)
-	pgContains(t, "failing test", r.Body, `id="test-`+list[1].ID+`-err"`, "The test send failed")
+	pgContains(t, "failing test", r.Body, `id="test-`+list[2].ID+`-err"`, "The test send failed")
 
-	r = a.post(o.admin, "/admin/channels/"+list[1].ID+"/disabled", url.Values{"disabled": {"true"}})
+	r = a.post(o.admin, "/admin/channels/"+list[2].ID+"/disabled", url.Values{"disabled": {"true"}})
 	pgWant(t, "disable", r, http.StatusSeeOther)
-	if ch, _ := a.st.Channel(list[1].ID); !ch.Disabled {
+	if ch, _ := a.st.Channel(list[2].ID); !ch.Disabled {
 		t.Errorf("not disabled")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
@@ -51,7 +52,7 @@ func newPgApp(t *testing.T) *pgApp {
 		t.Fatalf("store.Open: %v", err)
 	}
 	logs := &testkit.LockedBuffer{}
-	srv, err := New(Config{Store: st, BaseURL: "http://news.example.test", Version: "test",
+	srv, err := New(Config{Store: st, BaseURL: "http://news.example.test", Version: "test", ChannelDialer: channel.NewGuardedDialer(channel.AllowLoopback()),
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
@@ -120,8 +121,8 @@ func (a *pgApp) send(u *pgUser, method, path string, body io.Reader, contentType
 // at its address, so only tests that never deliver may use it.
 func (a *pgApp) webhookChannel(name string) *briefing.Channel {
 	a.t.Helper()
-	ch := &briefing.Channel{Name: name, Kind: briefing.KindWebhook,
-		Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZg=="}}
+	ch := &briefing.Channel{Name: name, Kind: channel.KindWebhook,
+		Config: channel.ConfigJSON(channel.WebhookConfig{URL: "https://partner.example/hook", Secret: "whsec_MDEyMzQ1Njc4OWFiY2RlZg=="})}
 	if err := a.st.CreateChannel(ch, "test"); err != nil {
 		a.t.Fatal(err)
 	}
@@ -337,7 +338,7 @@ func TestPagePartiallyPublished(t *testing.T) {
 	o := a.org()
 	var texts []briefing.ChannelText
 	for _, name := range []string{"Press", "Partners"} {
-		ch := &briefing.Channel{Name: name, Kind: briefing.KindSlack, Config: briefing.ChannelConfig{URL: "http://127.0.0.1:1/hook"}}
+		ch := &briefing.Channel{Name: name, Kind: channel.KindSlack, Config: channel.ConfigJSON(channel.SlackConfig{URL: "http://127.0.0.1:1/hook"})}
 		if err := a.st.CreateChannel(ch, "test"); err != nil {
 			t.Fatal(err)
 		}

@@ -57,14 +57,14 @@ type dashboardView struct {
 	R                                              briefing.Readiness
 	CanEdit, CanAnswer, CanRelease, CanWithdraw    bool
 	CanRemind                                      bool
-	Retryable                                      map[string]bool // by delivery id
 	Overall                                        barView
 	Need, Missing                                  int
 	Gates                                          []gateLine
 	Depts                                          []deptLine
 	Chart                                          chartView
 	People                                         peopleView
-	Deliveries                                     []*briefing.Delivery
+	Deliveries                                     []deliveryRow
+	Checks                                         []briefing.ChannelCheck
 	Channels                                       []*briefing.Channel
 	Questions                                      []*briefing.Question
 	Unanswered                                     int
@@ -115,15 +115,21 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		s.fail(c, err)
 		return
 	}
-	if v.Deliveries, err = s.st.Deliveries(a.ID); err != nil {
+	ds, err := s.st.Deliveries(a.ID)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	v.Retryable = map[string]bool{}
-	for _, d := range v.Deliveries {
-		v.Retryable[d.ID] = briefing.CanRetry(a, d) == nil
-	}
 	if v.Channels, err = s.channelsOf(a); err != nil {
+		s.fail(c, err)
+		return
+	}
+	byID := map[string]*briefing.Channel{}
+	for _, ch := range v.Channels {
+		byID[ch.ID] = ch
+	}
+	v.Deliveries = deliveryRows(a, ds, byID, now, func(t time.Time) string { return t.In(loc).Format("15:04:05") })
+	if v.Checks, err = s.st.Checks(a.ID); err != nil {
 		s.fail(c, err)
 		return
 	}

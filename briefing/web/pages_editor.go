@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -154,8 +153,10 @@ func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channel
 	for _, id := range ids {
 		text := strings.TrimSpace(f.Channels[id].Text)
 		if ch, ok := channels[id]; ok {
-			if n, limit := utf8.RuneCountInString(text), ch.Kind.TextLimit(); n > limit {
-				errs.Add("text_"+id, "The text for %s has %d characters; %s takes at most %d", ch.Name, n, ch.Kind, limit)
+			// The rule the store applies at save and publish, so the page
+			// and the API count alike.
+			if err := briefing.CheckChannelText(ch, text, a.Summary, "text_"+id); err != nil {
+				errs.Add("text_"+id, "%s", upperFirst(briefing.ErrorMessage(err)))
 			}
 		}
 		a.Channels = append(a.Channels, briefing.ChannelText{ChannelID: id, Text: text})
@@ -175,7 +176,26 @@ type channelOption struct {
 	*briefing.Channel
 	Limit  int
 	Choice channelChoice
-	Length int
+	Length int    // counted as the platform counts, link included
+	Label  string // the kind as people call it ("Newsroom and feed")
+	Local  bool   // the newsroom: no text of its own
+	Extra  int    // what the platform counts beyond the text's characters (the link)
+}
+
+// kindOrder is where a channel's kind comes in the catalogue.
+func kindOrder(ch *briefing.Channel) int {
+	if k, ok := briefing.LookupKind(ch.Kind); ok {
+		return k.Order
+	}
+	return 1 << 20
+}
+
+// channelLabel is a channel's kind as the catalogue names it.
+func channelLabel(ch *briefing.Channel) string {
+	if k, ok := briefing.LookupKind(ch.Kind); ok {
+		return k.Label
+	}
+	return string(ch.Kind)
 }
 
 // editorView is everything the editor page shows.
@@ -313,13 +333,20 @@ func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorFor
 		s.fail(c, err)
 		return
 	}
+	// The catalogue's order: the newsroom first, whatever its id (a
+	// database that had channels before it got the newsroom later).
+	slices.SortStableFunc(list, func(x, y *briefing.Channel) int { return kindOrder(x) - kindOrder(y) })
 	for _, ch := range list {
 		choice := f.Channels[ch.ID]
 		if ch.Disabled && !choice.On {
 			continue
 		}
-		v.Channels = append(v.Channels, channelOption{Channel: ch, Limit: ch.Kind.TextLimit(), Choice: choice,
-			Length: utf8.RuneCountInString(choice.Text)})
+		if !choice.On && !s.channelOffered(ch) {
+			continue // an e-mail channel without SMTP cannot send: not offered
+		}
+		v.Channels = append(v.Channels, channelOption{Channel: ch, Limit: ch.TextLimit(), Choice: choice,
+			Length: ch.CountText(choice.Text), Label: channelLabel(ch), Local: ch.Kind == briefing.KindNewsroom,
+			Extra: max(ch.CountText("a")-1, 0)})
 	}
 	title := "New announcement"
 	if id != "" {

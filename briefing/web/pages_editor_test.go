@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/store"
 )
 
@@ -67,8 +68,8 @@ func TestPageEditorKeepsTypedValuesAndNamesTheField(t *testing.T) {
 func TestPageEditorSavesPreviewsAndPublishes(t *testing.T) {
 	a := newPgApp(t)
 	o := a.org()
-	ch := &briefing.Channel{Name: "Fediverse", Kind: briefing.KindMastodon, Purpose: "Our public account",
-		Config: briefing.ChannelConfig{Instance: "https://mastodon.example", AccessToken: "secret-token"}}
+	ch := &briefing.Channel{Name: "Fediverse", Kind: channel.KindMastodon, Purpose: "Our public account",
+		Config: channel.ConfigJSON(channel.MastodonConfig{Instance: "https://mastodon.example", AccessToken: "secret-token"})}
 	if err := a.st.CreateChannel(ch, "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func TestPageEditorSavesPreviewsAndPublishes(t *testing.T) {
 	f.Set("text_"+ch.ID, strings.Repeat("é", 501))
 	r = a.post(o.author, "/announcements/new", f)
 	pgWant(t, "long text", r, http.StatusUnprocessableEntity)
-	pgContains(t, "long text", r.Body, `id="text_`+ch.ID+`-err"`, "has 501 characters", "at most 500")
+	pgContains(t, "long text", r.Body, `id="text_`+ch.ID+`-err"`, "counts 526 characters", "link included", "at most 500")
 
 	// Save: the embargo is read in the viewer's zone.
 	f = pgDraftForm()

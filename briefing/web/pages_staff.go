@@ -33,7 +33,12 @@ func (s *Server) home(c *gin.Context) {
 			done = append(done, b)
 		}
 	}
-	s.render(c, http.StatusOK, "inbox", "Inbox", "inbox", gin.H{"Open": open, "Done": done})
+	tasks, err := s.tasksOf(u)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "inbox", "Inbox", "inbox", gin.H{"Open": open, "Done": done, "Tasks": tasks})
 }
 
 func (s *Server) signInForm(c *gin.Context) {

@@ -43,6 +43,9 @@ func (s *Server) routes(r *gin.Engine) {
 	in.POST("/briefings/:id/questions", s.askAPI)
 	in.GET("/briefings/:id/questions", s.questionsAPI)
 	in.POST("/questions/:id/answer", s.requireAny(author), s.answerAPI)
+	// An assignee of a manual channel confirms whatever their roles
+	// (briefing.MayConfirm); anyone else gets 404.
+	in.POST("/announcements/:id/deliveries/:delivery/confirm", s.confirmDelivery)
 
 	staff := in.Group("", s.requireAny(author, manager, admin))
 	staff.GET("/channels", s.listChannels)
@@ -62,6 +65,7 @@ func (s *Server) routes(r *gin.Engine) {
 	authors.PATCH("/announcements/:id", s.patchAnnouncement)
 	authors.POST("/announcements/:id/publish", s.publish)
 	authors.POST("/preview", s.previewAPI)
+	authors.POST("/channels/:id/check", s.checkChannel)
 
 	admins := in.Group("", s.requireAny(admin))
 	admins.POST("/users", s.createUser)
@@ -95,6 +99,8 @@ func (s *Server) routes(r *gin.Engine) {
 	pin.GET("/briefings/:id", s.briefingPage)
 	pin.POST("/briefings/:id/ack", s.ackForm)
 	pin.POST("/briefings/:id/questions", s.askForm)
+	pin.GET("/tasks/:delivery", s.taskPage)
+	pin.POST("/tasks/:delivery/confirm", s.confirmTaskForm)
 
 	pstaff := pin.Group("", s.requireAny(author, manager))
 	pstaff.GET("/announcements", s.announcementsPage)
@@ -102,6 +108,8 @@ func (s *Server) routes(r *gin.Engine) {
 	pstaff.GET("/announcements/:id/receipts.csv", s.receiptsCSVPage)
 	pstaff.POST("/announcements/:id/remind", s.remindForm)
 	pstaff.POST("/announcements/:id/deliveries/:delivery/retry", s.retryForm)
+	pstaff.POST("/announcements/:id/deliveries/:delivery/confirm", s.confirmForm)
+	pstaff.POST("/announcements/:id/check", s.checkAnnouncementForm)
 	pstaff.POST("/announcements/:id/withdraw", s.withdrawForm)
 	pstaff.POST("/announcements/:id/release", s.requireAny(manager), s.releaseForm)
 
@@ -126,6 +134,7 @@ func (s *Server) routes(r *gin.Engine) {
 	padmin.GET("/channels", s.channelsPage)
 	padmin.POST("/channels", s.addChannelForm)
 	padmin.POST("/channels/:id/test", s.testChannelForm)
+	padmin.POST("/channels/:id/check", s.checkChannelForm)
 	padmin.POST("/channels/:id/disabled", s.channelDisabledForm)
 	padmin.GET("/audit", s.auditAdminPage)
 }

@@ -40,6 +40,9 @@ type Config struct {
 	// MetricsAllow are the networks that may read /metrics without a
 	// token. Empty means loopback.
 	MetricsAllow []netip.Prefix
+	// ChannelDialer is where channels may connect (a test send, a check);
+	// nil allows external addresses only.
+	ChannelDialer *channel.GuardedDialer
 }
 
 // Server serves the API and the pages.
@@ -49,6 +52,7 @@ type Server struct {
 	baseURL      string
 	secure       bool // cookies only over https
 	mailer       *channel.Mailer
+	dialer       *channel.GuardedDialer
 	version      string
 	ttl          time.Duration
 	pages        *pages
@@ -80,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 	u, _ := url.Parse(cfg.BaseURL)
 	s := &Server{
 		st: cfg.Store, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
-		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, version: cfg.Version,
+		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, dialer: cfg.ChannelDialer, version: cfg.Version,
 		ttl: cfg.SessionTTL, pages: p, limiter: newSignInLimiter(), metrics: newMetrics(cfg.Store),
 		noPasswordSignIn: cfg.PasswordSignInOff, comparePassword: bcrypt.CompareHashAndPassword, metricsAllow: cfg.MetricsAllow,
 	}

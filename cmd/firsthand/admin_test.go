@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/store"
 )
 
@@ -175,8 +176,8 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []*briefing.Channel{
-		{Name: "Partners", Kind: briefing.KindWebhook, Config: briefing.ChannelConfig{URL: "https://partner.example/hook", Secret: secret}},
-		{Name: "Fediverse", Kind: briefing.KindMastodon, Config: briefing.ChannelConfig{Instance: "https://social.example", AccessToken: token}},
+		{Name: "Partners", Kind: channel.KindWebhook, Config: channel.ConfigJSON(channel.WebhookConfig{URL: "https://partner.example/hook", Secret: secret})},
+		{Name: "Fediverse", Kind: channel.KindMastodon, Config: channel.ConfigJSON(channel.MastodonConfig{Instance: "https://social.example", AccessToken: token})},
 	} {
 		if err := st.CreateChannel(c, "test"); err != nil {
 			t.Fatal(err)
@@ -217,7 +218,7 @@ func TestBackup(t *testing.T) {
 	} else {
 		cs, err := st.Channels()
 		st.Close()
-		if err != nil || len(cs) != 2 || cs[0].Config.Secret != secret || cs[1].Config.AccessToken != token {
+		if err != nil || len(cs) != 3 || !strings.Contains(string(cs[1].Config), secret) || !strings.Contains(string(cs[2].Config), token) {
 			t.Errorf("channels in the restored backup = %+v, %v", cs, err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"firsthand/briefing/channel"
 	"firsthand/briefing/embargo"
 	"firsthand/briefing/web"
 	"firsthand/store"
@@ -90,7 +91,8 @@ func (r *benchRun) run(ctx context.Context) (res *benchResult, err error) {
 		return nil, err
 	}
 	base := "http://" + ln.Addr().String()
-	sched, err := embargo.New(st, embargo.Options{BaseURL: base, Logger: logger})
+	sched, err := embargo.New(st, embargo.Options{BaseURL: base, Logger: logger,
+		Dialer: channel.NewGuardedDialer(channel.AllowLoopback())})
 	if err != nil {
 		ln.Close()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/store"
 )
 
@@ -139,8 +140,8 @@ func setupOrg(st *store.Store, cfg benchConfig, hookURL, hookSecret string) (*be
 	}
 	org.order = mrand.New(mrand.NewPCG(1, 2)).Perm(cfg.users)
 
-	ch := &briefing.Channel{Name: "Bench receiver", Kind: briefing.KindWebhook, Purpose: "the load tool's local receiver",
-		Config: briefing.ChannelConfig{URL: hookURL, Secret: hookSecret}}
+	ch := &briefing.Channel{Name: "Bench receiver", Kind: channel.KindWebhook, Purpose: "the load tool's local receiver",
+		Config: channel.ConfigJSON(channel.WebhookConfig{URL: hookURL, Secret: hookSecret})}
 	if err := st.CreateChannel(ch, "bench"); err != nil {
 		return nil, err
 	}
@@ -163,5 +164,5 @@ func importRows(st *store.Store, rows []store.ImportRow) error {
 func newWebhookSecret() (string, []byte) {
 	key := make([]byte, 24)
 	_, _ = rand.Read(key)
-	return briefing.WebhookSecretPrefix + base64.StdEncoding.EncodeToString(key), key
+	return channel.WebhookSecretPrefix + base64.StdEncoding.EncodeToString(key), key
 }

@@ -88,7 +88,7 @@ func startProc(t *testing.T, bin, db string, env ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
 	p := &proc{URL: "http://" + addr, out: &testkit.LockedBuffer{}, exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, "serve", "--addr", addr, "--db", db)
+	p.cmd = exec.Command(bin, "serve", "--addr", addr, "--db", db, "--channel-allowed-hosts", "loopback")
 	p.cmd.Env = childEnv(env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {

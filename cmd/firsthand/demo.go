@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/briefing/web"
 	"firsthand/store"
 )
@@ -47,18 +48,31 @@ func seedDemo(st *store.Store, baseURL string, out io.Writer) error {
 		return err
 	}
 	n := 0
+	var staff []*briefing.User
 	for _, d := range demoDepartments {
 		for i := 0; i < 8; i++ {
 			first := demoFirst[(n+i)%len(demoFirst)]
 			email := fmt.Sprintf("%s.%s%d@example.com", lower(first), lower(d.name), i+1)
-			if _, err := add(email, first+" "+d.name+" "+fmt.Sprint(i+1), d.name, d.location); err != nil {
+			u, err := add(email, first+" "+d.name+" "+fmt.Sprint(i+1), d.name, d.location)
+			if err != nil {
 				return err
 			}
+			staff = append(staff, u)
 		}
 		n += 3
 	}
-	webhook := &briefing.Channel{Name: "Press list", Kind: briefing.KindEmail, Purpose: "Journalists and partners, by e-mail",
-		Config: briefing.ChannelConfig{To: []string{"press@example.com"}, SubjectPrefix: "[Press] "}}
+	newsroom, err := demoNewsroom(st)
+	if err != nil {
+		return err
+	}
+	xing := &briefing.Channel{Name: "Xing", Kind: channel.KindManual, Purpose: "Our company page on Xing, posted by hand",
+		Config: channel.ConfigJSON(channel.ManualConfig{Platform: "Xing", Assignees: []string{"author@example.com"},
+			Instructions: "Post on the company page (not your own profile), then paste the post's link here."})}
+	if err := st.CreateChannel(xing, "demo"); err != nil {
+		return err
+	}
+	webhook := &briefing.Channel{Name: "Press list", Kind: channel.KindEmail, Purpose: "Journalists and partners, by e-mail",
+		Config: channel.ConfigJSON(channel.EmailConfig{To: []string{"press@example.com"}, SubjectPrefix: "[Press] "})}
 	if err := st.CreateChannel(webhook, "demo"); err != nil {
 		return err
 	}
@@ -80,7 +94,9 @@ func seedDemo(st *store.Store, baseURL string, out io.Writer) error {
 		Summary:  "From spring, a team of twelve in Vienna will look after our customers in Austria.",
 		Body:     "We are opening an office in **Vienna** in April.\n\n1. Support hours for Austria get longer.\n2. The team is hiring: tell your friends.\n",
 		Audience: briefing.Audience{All: true},
-		Policy:   briefing.Policy{Threshold: 0.8},
+		Policy:   briefing.Policy{Threshold: demoThreshold},
+		Channels: []briefing.ChannelText{{ChannelID: newsroom.ID},
+			{ChannelID: xing.ID, Text: "We are opening an office in Vienna: a team of twelve for our customers in Austria."}},
 	}
 	if err := st.CreateAnnouncement(published, "demo"); err != nil {
 		return err
@@ -88,12 +104,55 @@ func seedDemo(st *store.Store, baseURL string, out io.Writer) error {
 	if _, err := st.Publish(published.ID, "demo"); err != nil {
 		return err
 	}
+	// Enough colleagues have acknowledged that one more opens the gate:
+	// a newcomer signing in as an employee watches it go public.
+	if err := demoAcksShortOfOne(st, published.ID, staff); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, `Demo organisation created. Open %s and sign in with password %q as:
   admin@example.com     (admin)
   author@example.com    (author: writes and publishes)
   manager@example.com   (manager, Sales)
   anna.sales1@example.com (employee, Sales)
-`, baseURL, demoPassword)
+"We are opening an office in Vienna" is one acknowledgement short of going
+public: acknowledge it as anna.sales1, then see %s/news.
+`, baseURL, demoPassword, baseURL)
+	return nil
+}
+
+// demoThreshold is the demo announcement's share of acknowledgements.
+const demoThreshold = 0.5
+
+// demoNewsroom is the built-in newsroom channel.
+func demoNewsroom(st *store.Store) (*briefing.Channel, error) {
+	list, err := st.Channels()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range list {
+		if c.Kind == briefing.KindNewsroom {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("no newsroom channel")
+}
+
+// demoAcksShortOfOne acknowledges as staff (anna.sales1, the login the
+// demo prints, last of all and never) until one more acknowledgement
+// would open the gate.
+func demoAcksShortOfOne(st *store.Store, annID string, staff []*briefing.User) error {
+	for i := len(staff) - 1; i > 0; i-- {
+		_, r, err := st.Readiness(annID)
+		if err != nil {
+			return err
+		}
+		if float64(r.Acknowledged+1)/float64(r.Recipients) >= r.Threshold {
+			return nil
+		}
+		if _, err := st.Acknowledge(annID, staff[i].ID); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

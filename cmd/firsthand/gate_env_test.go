@@ -98,6 +98,13 @@ func newSinks(t *testing.T) *gateEnv {
 		return "", nil
 	})
 	e.mastodon = newReceiver(t, func(r testkit.Request) (string, error) {
+		if r.Method == http.MethodGet && r.Path == "/api/v1/accounts/verify_credentials" {
+			// The scheduler's preflight at publish: not a post.
+			if got := r.Header.Get("Authorization"); got != "Bearer "+mastodonToken {
+				return "", fmt.Errorf("mastodon: preflight Authorization %q, want the channel's bearer token", got)
+			}
+			return "", nil
+		}
 		if r.Method != http.MethodPost || r.Path != "/api/v1/statuses" {
 			return "", fmt.Errorf("mastodon: %s %s, want POST /api/v1/statuses", r.Method, r.Path)
 		}

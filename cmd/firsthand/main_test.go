@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +79,8 @@ type testServer struct {
 }
 
 // startServe runs `serve` with args (and --addr on a free port unless args
-// name one) and waits until /healthz answers. The server is stopped when
+// name one; and --channel-allowed-hosts loopback, for the tests' local
+// receivers, unless args or env set the policy) and waits until /healthz answers. The server is stopped when
 // the test ends, and must then shut down cleanly.
 func startServe(t *testing.T, env map[string]string, args ...string) *testServer {
 	t.Helper()
@@ -91,6 +93,9 @@ func startServe(t *testing.T, env map[string]string, args ...string) *testServer
 	if addr == "" {
 		addr = freeAddr(t)
 		args = append(args, "--addr", addr)
+	}
+	if env["FIRSTHAND_CHANNEL_ALLOWED_HOSTS"] == "" && !slices.Contains(args, "--channel-allowed-hosts") {
+		args = append(args, "--channel-allowed-hosts", "loopback")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{URL: "http://" + addr, stdout: &testkit.LockedBuffer{}, stderr: &testkit.LockedBuffer{}, cancel: cancel, exited: make(chan struct{})}

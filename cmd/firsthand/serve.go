@@ -24,6 +24,8 @@ import (
 type serveConfig struct {
 	addr, db, baseURL, smtpURL, mailFrom string
 	storeOptions                         []store.Option // the secret key, if given
+	mailFromName                         string
+	channelHosts                         channel.HostPolicy
 	trustedProxies                       []string
 	metricsAllow                         []netip.Prefix
 	sessionTTL                           time.Duration
@@ -46,6 +48,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	base := envString(fs, getenv, "base-url", "", "public address of this server (default http://ADDR)")
 	smtp := envString(fs, getenv, "smtp-url", "", "mail server, smtp://user:pass@host:port or smtps://…")
 	from := envString(fs, getenv, "mail-from", "", "sender address of notifications")
+	fromName := envString(fs, getenv, "mail-from-name", channel.DefaultFromName, "display name of the sender of every mail")
+	hosts := envString(fs, getenv, "channel-allowed-hosts", "external", "where channels may connect: external, private, loopback, *, or hosts and CIDRs added to external")
 	proxies := envString(fs, getenv, "trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	metricsAllow := envString(fs, getenv, "metrics-allow", "127.0.0.0/8,::1", "comma-separated addresses or CIDRs that may read /metrics without an admin's token")
 	ttl := envString(fs, getenv, "session-ttl", "12h", "how long a browser sign-in lasts, e.g. 12h or 720h")
@@ -56,12 +60,16 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		return c, err
 	}
 	c = serveConfig{addr: *addr, db: *db, baseURL: strings.TrimRight(*base, "/"), smtpURL: *smtp, mailFrom: *from, demo: *demo}
+	c.mailFromName = *fromName
 	var err error
 	if c.storeOptions, err = storeOptions(*secretKey); err != nil {
 		return c, err
 	}
 	if c.identity, err = identity(); err != nil {
 		return c, err
+	}
+	if c.channelHosts, err = channel.ParseHostPolicy(*hosts); err != nil {
+		return c, fmt.Errorf("--channel-allowed-hosts: %w", err)
 	}
 	if c.sessionTTL, err = time.ParseDuration(*ttl); err != nil || c.sessionTTL < minSessionTTL || c.sessionTTL > maxSessionTTL {
 		return c, fmt.Errorf("--session-ttl %q must be a duration from %s to %s, e.g. 12h", *ttl, minSessionTTL, maxSessionTTL)
@@ -146,10 +154,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if mailer, err = channel.NewMailer(cfg.smtpURL, cfg.mailFrom); err != nil {
 			return fmt.Errorf("FIRSTHAND_SMTP_URL: %w", err)
 		}
+		mailer.SetFromName(cfg.mailFromName)
 	}
+	dialer := channel.NewGuardedDialer(cfg.channelHosts)
 	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version,
 		TrustedProxies: cfg.trustedProxies, MetricsAllow: cfg.metricsAllow, SessionTTL: cfg.sessionTTL,
-		OIDC: cfg.identity.oidc, PasswordSignInOff: cfg.identity.passwordSignInOff})
+		OIDC: cfg.identity.oidc, PasswordSignInOff: cfg.identity.passwordSignInOff, ChannelDialer: dialer})
 	if err != nil {
 		return err
 	}
@@ -157,7 +167,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	sched, err := embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Logger: log})
+	sched, err := embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Dialer: dialer, Logger: log})
 	if err != nil {
 		ln.Close()
 		return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/channel"
 	"firsthand/store"
 )
 
@@ -100,17 +101,19 @@ func TestParseServe(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "http://127.0.0.1:8080", sessionTTL: 12 * time.Hour, metricsAllow: loopbackNets},
+			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "http://127.0.0.1:8080", sessionTTL: 12 * time.Hour, metricsAllow: loopbackNets, mailFromName: "Firsthand"},
 		},
 		{
 			name: "variables",
 			env: map[string]string{"FIRSTHAND_ADDR": "0.0.0.0:9000", "FIRSTHAND_DB": "/data/f.db", "FIRSTHAND_BASE_URL": "https://news.example.com/",
 				"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_MAIL_FROM": "news@example.com", "FIRSTHAND_DEMO": "1",
 				"FIRSTHAND_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "FIRSTHAND_SESSION_TTL": "720h",
-				"FIRSTHAND_METRICS_ALLOW": "10.1.2.3/8, 192.0.2.7"},
+				"FIRSTHAND_METRICS_ALLOW":  "10.1.2.3/8, 192.0.2.7",
+				"FIRSTHAND_MAIL_FROM_NAME": "Press office", "FIRSTHAND_CHANNEL_ALLOWED_HOSTS": "private"},
 			want: serveConfig{addr: "0.0.0.0:9000", db: "/data/f.db", baseURL: "https://news.example.com",
 				smtpURL: "smtp://mail:25", mailFrom: "news@example.com", demo: true, trustedProxies: []string{"10.0.0.1", "192.168.0.0/16"},
-				sessionTTL: 720 * time.Hour, metricsAllow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32")}},
+				sessionTTL: 720 * time.Hour, metricsAllow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32")},
+				mailFromName: "Press office", channelHosts: mustHostPolicy(t, "private")},
 		},
 		{
 			name: "flags win over variables",
@@ -122,13 +125,13 @@ func TestParseServe(t *testing.T) {
 				"--metrics-allow", "::ffff:192.0.2.9"},
 			want: serveConfig{addr: "127.0.0.1:7000", db: "flag.db", baseURL: "https://flag.example.com",
 				smtpURL: "smtp://flag:25", mailFrom: "flag@example.com", sessionTTL: 8 * time.Hour,
-				metricsAllow: []netip.Prefix{netip.MustParsePrefix("192.0.2.9/32")}},
+				metricsAllow: []netip.Prefix{netip.MustParsePrefix("192.0.2.9/32")}, mailFromName: "Firsthand"},
 		},
 		{
 			name: "a sender is derived when only SMTP is set",
 			env:  map[string]string{"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_BASE_URL": "https://news.example.com"},
 			want: serveConfig{addr: "127.0.0.1:8080", db: "firsthand.db", baseURL: "https://news.example.com",
-				smtpURL: "smtp://mail:25", mailFrom: "firsthand@news.example.com", sessionTTL: 12 * time.Hour, metricsAllow: loopbackNets},
+				smtpURL: "smtp://mail:25", mailFrom: "firsthand@news.example.com", sessionTTL: 12 * time.Hour, metricsAllow: loopbackNets, mailFromName: "Firsthand"},
 		},
 	}
 	for _, tt := range tests {
@@ -245,4 +248,13 @@ func demoContents(t *testing.T, db string) ([]*briefing.User, []*briefing.Announ
 		t.Fatal(err)
 	}
 	return users, anns
+}
+
+func mustHostPolicy(t *testing.T, s string) channel.HostPolicy {
+	t.Helper()
+	p, err := channel.ParseHostPolicy(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

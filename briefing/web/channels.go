@@ -1,0 +1,40 @@
+package web
+
+import (
+	"firsthand/briefing"
+	"firsthand/briefing/channel"
+)
+
+// channelEnv is what senders and preflights need from this server.
+func (s *Server) channelEnv() channel.Env {
+	return channel.NewEnv(s.baseURL, s.mailer, s.dialer, func(email string) bool {
+		u, err := s.st.UserByEmail(email)
+		return err == nil && u.Active
+	})
+}
+
+// channelOffered says whether authors may pick a channel in the editor: a
+// kind that needs SMTP cannot send without it, so it is not offered.
+func (s *Server) channelOffered(ch *briefing.Channel) bool {
+	k, ok := channel.Lookup(ch.Kind)
+	return ok && !(k.NeedsMail && s.mailer == nil)
+}
+
+// channelJSON is a channel as the API shows it: never a secret.
+type channelJSON struct {
+	ID        string               `json:"id"`
+	Name      string               `json:"name"`
+	Kind      briefing.ChannelKind `json:"kind"`
+	Purpose   string               `json:"purpose"`
+	Disabled  bool                 `json:"disabled"`
+	Connected bool                 `json:"connected"`
+	Note      string               `json:"note,omitempty"`
+}
+
+func (s *Server) channelOut(ch *briefing.Channel) channelJSON {
+	// connected: the channel has what it needs to send. For the kinds of
+	// this catalogue that is always so, except e-mail without SMTP; the
+	// OAuth kinds (a later issue) will answer false until connected.
+	return channelJSON{ID: ch.ID, Name: ch.Name, Kind: ch.Kind, Purpose: ch.Purpose,
+		Disabled: ch.Disabled, Connected: s.channelOffered(ch), Note: ch.Note}
+}
