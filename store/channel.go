@@ -148,7 +148,7 @@ func (s *Store) SetChannelDisabled(id, actor string, disabled bool, note string)
 	})
 }
 
-// channelCatalogue is migration 4: the awaiting and checks buckets and the newsroom.
+// channelCatalogue is migration 7: the awaiting and checks buckets and the newsroom.
 func channelCatalogue(tx *bolt.Tx) error {
 	for _, b := range [][]byte{bAwaiting, bChecks} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -159,7 +159,7 @@ func channelCatalogue(tx *bolt.Tx) error {
 }
 
 // ensureNewsroom creates the built-in newsroom channel unless one exists
-// (migration 4, and so every new database's first start).
+// (migration 7, and so every new database's first start).
 func ensureNewsroom(tx *bolt.Tx) error {
 	found := false
 	err := tx.Bucket(bChannels).ForEach(func(_, v []byte) error {

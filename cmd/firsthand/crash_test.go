@@ -430,20 +430,27 @@ func testReleaseSurvivesKill(t *testing.T, bin string) {
 		}
 	}
 
-	// The outbox agrees, and the release itself happened once.
+	// The outbox agrees, and the release itself happened once. A Slack
+	// attempt cut off by the kill has no key that could make a resend
+	// safe: it is unconfirmed (issue 11; it used to be sent again, and
+	// could post twice), and Slack got B at most once.
 	for _, a := range []*announcement{b, c} {
 		var ds map[string]delivery
 		if !waitFor(within, func() bool {
 			ds = e.deliveries(a)
 			for _, kind := range sinks {
-				if ds[kind].State != "sent" {
+				st := ds[kind].State
+				if st != "sent" && !(a == b && kind == "slack" && st == "unconfirmed") {
 					return false
 				}
 			}
 			return len(ds) == len(sinks)
 		}) {
-			t.Errorf("deliveries of %s after the restart: %+v, want all sent", a.Tag, ds)
+			t.Errorf("deliveries of %s after the restart: %+v, want all sent (B's Slack may be unconfirmed)", a.Tag, ds)
 		}
+	}
+	if n := len(e.slack.tagged(tagB)); n > 1 {
+		t.Errorf("Slack got B %d times, want at most once: an unanswered Slack attempt is never re-sent", n)
 	}
 	if r := e.readiness(b); r.ReleasedAt == nil || !r.ReleasedAt.Equal(*releasedAt) {
 		t.Errorf("B's released_at is %v after the restart, want %v from before the crash", r.ReleasedAt, releasedAt)
