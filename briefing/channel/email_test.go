@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"firsthand/briefing"
+	"firsthand/briefing/testkit"
+
+	"github.com/emersion/go-smtp"
 )
 
 func newTestEmail(t *testing.T, addr string) Sender {
@@ -36,8 +39,8 @@ func newTestEmail(t *testing.T, addr string) Sender {
 // multipart/alternative with the text and the sanitised body as HTML, a
 // Message-ID in the base URL's domain, and From with a display name.
 func TestEmailDelivery(t *testing.T) {
-	be := &smtpBackend{}
-	s := newTestEmail(t, startSMTP(t, be, nil, false))
+	be := testkit.StartSMTP(t, testkit.SMTPOptions{})
+	s := newTestEmail(t, be.Addr)
 	m := testMessage()
 	m.HTML = "<p>The <strong>new</strong> plans.</p>"
 	// Twice, as after a crash between sending and recording: both must carry
@@ -47,23 +50,23 @@ func TestEmailDelivery(t *testing.T) {
 			t.Fatalf("Send: %v", err)
 		}
 	}
-	msgs := be.messages()
+	msgs := be.Mails()
 	if len(msgs) != 4 {
 		t.Fatalf("server got %d messages, want 4 (2 sends x 2 addresses)", len(msgs))
 	}
 	seen := map[string]int{}
 	for i, got := range msgs {
-		if len(got.to) != 1 {
-			t.Fatalf("message %d: envelope recipients %v, want exactly one", i, got.to)
+		if len(got.To) != 1 {
+			t.Fatalf("message %d: envelope recipients %v, want exactly one", i, got.To)
 		}
-		seen[got.to[0]]++
-		msg, err := mail.ReadMessage(bytes.NewReader(got.data))
+		seen[got.To[0]]++
+		msg, err := mail.ReadMessage(bytes.NewReader(got.Data))
 		if err != nil {
 			t.Fatal(err)
 		}
 		h := msg.Header
-		if to := h.Get("To"); !strings.Contains(to, got.to[0]) || strings.Contains(to, ",") {
-			t.Errorf("message %d: To = %q, want only %s", i, to, got.to[0])
+		if to := h.Get("To"); !strings.Contains(to, got.To[0]) || strings.Contains(to, ",") {
+			t.Errorf("message %d: To = %q, want only %s", i, to, got.To[0])
 		}
 		if s := decodedSubject(t, h); s != "[News] New pricing from 1 March" {
 			t.Errorf("message %d: Subject = %q", i, s)
@@ -108,13 +111,15 @@ func TestEmailDelivery(t *testing.T) {
 // TestEmailRefused: a mailbox refused for good does not keep the other
 // addresses from getting theirs.
 func TestEmailRefused(t *testing.T) {
-	be := &smtpBackend{refuseRcpt: "press@example.com"}
-	s := newTestEmail(t, startSMTP(t, be, nil, false))
+	be := testkit.StartSMTP(t, testkit.SMTPOptions{RcptErr: map[string]*smtp.SMTPError{
+		"press@example.com": testkit.NoSuchUser("press@example.com"),
+	}})
+	s := newTestEmail(t, be.Addr)
 	if err := s.Send(t.Context(), testMessage()); err != nil {
 		t.Fatalf("Send with one refused mailbox = %v, want the others sent", err)
 	}
-	msgs := be.messages()
-	if len(msgs) != 1 || msgs[0].to[0] != "partners@example.org" {
+	msgs := be.Mails()
+	if len(msgs) != 1 || msgs[0].To[0] != "partners@example.org" {
 		t.Fatalf("delivered %v, want partners@example.org's mail only", msgs)
 	}
 }

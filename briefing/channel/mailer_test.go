@@ -3,16 +3,9 @@ package channel
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
+	"firsthand/briefing/testkit"
 	"io"
-	"log"
-	"math/big"
 	"mime"
 	"mime/quotedprintable"
 	"net"
@@ -22,162 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
-
-// smtpBackend is a real SMTP server's backend that keeps what it receives.
-type smtpBackend struct {
-	user, pass string                     // when set, AUTH PLAIN with these is required
-	refuseRcpt string                     // this recipient is refused at RCPT TO: 550 5.1.1, no such user
-	rcptErrors map[string]*smtp.SMTPError // other answers to RCPT TO, by recipient
-	dropRcpt   string                     // at RCPT TO for this recipient the server hangs up
-
-	mu    sync.Mutex
-	msgs  []smtpMessage
-	conns map[*smtp.Conn]bool // connections seen (STARTTLS starts a new session on the same one)
-}
-
-// smtpMessage is one accepted message.
-type smtpMessage struct {
-	from     string
-	to       []string
-	data     []byte
-	tls      bool
-	authUser string
-}
-
-func (be *smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	be.mu.Lock()
-	defer be.mu.Unlock()
-	if be.conns == nil {
-		be.conns = map[*smtp.Conn]bool{}
-	}
-	be.conns[c] = true
-	return &smtpSession{be: be, conn: c}, nil
-}
-
-func (be *smtpBackend) messages() []smtpMessage {
-	be.mu.Lock()
-	defer be.mu.Unlock()
-	return append([]smtpMessage(nil), be.msgs...)
-}
-
-type smtpSession struct {
-	be       *smtpBackend
-	conn     *smtp.Conn
-	authUser string
-	msg      smtpMessage
-}
-
-func (s *smtpSession) AuthMechanisms() []string {
-	if s.be.user == "" {
-		return nil
-	}
-	return []string{sasl.Plain}
-}
-
-func (s *smtpSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != s.be.user || pass != s.be.pass {
-			return smtp.ErrAuthFailed
-		}
-		s.authUser = user
-		return nil
-	}), nil
-}
-
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	if s.be.user != "" && s.authUser == "" {
-		return smtp.ErrAuthRequired
-	}
-	s.msg = smtpMessage{from: from, authUser: s.authUser}
-	return nil
-}
-
-func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if to == s.be.refuseRcpt {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user " + to}
-	}
-	if e := s.be.rcptErrors[to]; e != nil {
-		return e
-	}
-	if to == s.be.dropRcpt {
-		s.conn.Close()
-		return errors.New("gone")
-	}
-	s.msg.to = append(s.msg.to, to)
-	return nil
-}
-
-func (s *smtpSession) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.msg.data = data
-	_, s.msg.tls = s.conn.TLSConnectionState()
-	s.be.mu.Lock()
-	s.be.msgs = append(s.be.msgs, s.msg)
-	s.be.mu.Unlock()
-	return nil
-}
-
-func (s *smtpSession) Reset()        { s.msg = smtpMessage{} }
-func (s *smtpSession) Logout() error { return nil }
-
-// startSMTP serves be on 127.0.0.1. With cfg, a plain listener offers
-// STARTTLS; with implicit, the listener speaks TLS from the first byte.
-func startSMTP(t *testing.T, be *smtpBackend, cfg *tls.Config, implicit bool) string {
-	t.Helper()
-	s := smtp.NewServer(be)
-	s.Domain = "localhost"
-	s.AllowInsecureAuth = true
-	s.ReadTimeout, s.WriteTimeout = 5*time.Second, 5*time.Second
-	s.ErrorLog = log.New(io.Discard, "", 0)
-	var l net.Listener
-	var err error
-	if implicit {
-		l, err = tls.Listen("tcp", "127.0.0.1:0", cfg)
-	} else {
-		s.TLSConfig = cfg
-		l, err = net.Listen("tcp", "127.0.0.1:0")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = s.Serve(l) }()
-	t.Cleanup(func() { _ = s.Close() })
-	return l.Addr().String()
-}
-
-// testTLS makes a self-signed certificate for 127.0.0.1 and a client
-// config that trusts only it.
-func testTLS(t *testing.T) (server, client *tls.Config) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
-		&tls.Config{RootCAs: pool}
-}
 
 // parseMail reads a received message: its headers and decoded text body.
 func parseMail(t *testing.T, data []byte) (mail.Header, string) {
@@ -249,8 +88,8 @@ func TestNewMailer(t *testing.T) {
 }
 
 func TestMailerSend(t *testing.T) {
-	be := &smtpBackend{}
-	addr := startSMTP(t, be, nil, false)
+	be := testkit.StartSMTP(t, testkit.SMTPOptions{})
+	addr := be.Addr
 	m, err := NewMailer("smtp://"+addr, "Firsthand <news@example.com>")
 	if err != nil {
 		t.Fatal(err)
@@ -264,15 +103,15 @@ func TestMailerSend(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	msgs := be.messages()
+	msgs := be.Mails()
 	if len(msgs) != 1 {
 		t.Fatalf("server got %d messages, want 1", len(msgs))
 	}
 	got := msgs[0]
-	if got.from != "news@example.com" || strings.Join(got.to, ",") != "a@example.com,b@example.org" {
-		t.Errorf("envelope from %q to %v, want news@example.com to a@…, b@…", got.from, got.to)
+	if got.From != "news@example.com" || strings.Join(got.To, ",") != "a@example.com,b@example.org" {
+		t.Errorf("envelope from %q to %v, want news@example.com to a@…, b@…", got.From, got.To)
 	}
-	h, body := parseMail(t, got.data)
+	h, body := parseMail(t, got.Data)
 	if s := decodedSubject(t, h); s != "Grüße Bcc: evil@example.com" {
 		t.Errorf("Subject = %q, want the line break flattened", s)
 	}
@@ -291,13 +130,13 @@ func TestMailerSend(t *testing.T) {
 }
 
 func TestMailerAuth(t *testing.T) {
-	be := &smtpBackend{user: "news@example.com", pass: "right-pass"}
-	addr := startSMTP(t, be, nil, false)
+	be := testkit.StartSMTP(t, testkit.SMTPOptions{User: "news@example.com", Pass: "right-pass"})
+	addr := be.Addr
 	m, _ := NewMailer("smtp://news%40example.com:right-pass@"+addr, "news@example.com")
 	if err := m.Send(t.Context(), Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t"}); err != nil {
 		t.Fatalf("Send with credentials: %v", err)
 	}
-	if msgs := be.messages(); len(msgs) != 1 || msgs[0].authUser != "news@example.com" {
+	if msgs := be.Mails(); len(msgs) != 1 || msgs[0].AuthUser != "news@example.com" {
 		t.Fatalf("server got %+v, want one message sent as news@example.com", msgs)
 	}
 	wrong, _ := NewMailer("smtp://news%40example.com:wrong-pass@"+addr, "news@example.com")
@@ -311,14 +150,14 @@ func TestMailerAuth(t *testing.T) {
 }
 
 func TestMailerTLS(t *testing.T) {
-	serverCfg, clientCfg := testTLS(t)
+	serverCfg, clientCfg := testkit.TLSPair(t)
 	for _, tt := range []struct {
 		scheme   string
 		implicit bool
 	}{{"smtp", false}, {"smtps", true}} {
 		t.Run(tt.scheme, func(t *testing.T) {
-			be := &smtpBackend{user: "u", pass: "p"}
-			addr := startSMTP(t, be, serverCfg, tt.implicit)
+			be := testkit.StartSMTP(t, testkit.SMTPOptions{User: "u", Pass: "p", TLS: serverCfg, Implicit: tt.implicit})
+			addr := be.Addr
 			m, err := NewMailer(tt.scheme+"://u:p@"+addr, "news@example.com")
 			if err != nil {
 				t.Fatal(err)
@@ -327,14 +166,14 @@ func TestMailerTLS(t *testing.T) {
 			if err := m.Send(t.Context(), Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t"}); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			if msgs := be.messages(); len(msgs) != 1 || !msgs[0].tls {
+			if msgs := be.Mails(); len(msgs) != 1 || !msgs[0].TLS {
 				t.Fatalf("server got %+v, want one message over TLS", msgs)
 			}
 		})
 	}
 	t.Run("untrusted certificate", func(t *testing.T) {
-		be := &smtpBackend{}
-		addr := startSMTP(t, be, serverCfg, true)
+		be := testkit.StartSMTP(t, testkit.SMTPOptions{TLS: serverCfg, Implicit: true})
+		addr := be.Addr
 		m, _ := NewMailer("smtps://"+addr, "news@example.com")
 		if err := m.Send(t.Context(), Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t"}); err == nil {
 			t.Fatal("Send to a server with an untrusted certificate = nil, want an error")
@@ -343,14 +182,16 @@ func TestMailerTLS(t *testing.T) {
 }
 
 func TestMailerRefused(t *testing.T) {
-	be := &smtpBackend{refuseRcpt: "gone@example.com"}
-	addr := startSMTP(t, be, nil, false)
+	be := testkit.StartSMTP(t, testkit.SMTPOptions{RcptErr: map[string]*smtp.SMTPError{
+		"gone@example.com": testkit.NoSuchUser("gone@example.com"),
+	}})
+	addr := be.Addr
 	m, _ := NewMailer("smtp://"+addr, "news@example.com")
 	err := m.Send(t.Context(), Mail{To: []string{"gone@example.com"}, Subject: "s", Text: "t"})
 	if err == nil || !strings.Contains(err.Error(), "550") {
 		t.Fatalf("Send to a refused recipient = %v, want an error with the server's 550", err)
 	}
-	if len(be.messages()) != 0 {
+	if len(be.Mails()) != 0 {
 		t.Error("the server stored a message for a refused recipient")
 	}
 	if err := m.Send(t.Context(), Mail{Subject: "s", Text: "t"}); err == nil {
@@ -362,13 +203,13 @@ func TestMailerRefused(t *testing.T) {
 // once), each with its own envelope and Message-ID; it stops at a mail the
 // server refuses for good and says so.
 func TestMailerSendAll(t *testing.T) {
-	serverCfg, clientCfg := testTLS(t)
-	be := &smtpBackend{user: "u", pass: "p", refuseRcpt: "gone@example.com", dropRcpt: "drop@example.com",
-		rcptErrors: map[string]*smtp.SMTPError{
-			"busy@example.com":  {Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"},
-			"relay@example.com": {Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "relay access denied"},
-		}}
-	addr := startSMTP(t, be, serverCfg, false)
+	serverCfg, clientCfg := testkit.TLSPair(t)
+	be := testkit.StartSMTP(t, testkit.SMTPOptions{User: "u", Pass: "p", Drop: "drop@example.com", RcptErr: map[string]*smtp.SMTPError{
+		"gone@example.com":  testkit.NoSuchUser("gone@example.com"),
+		"busy@example.com":  {Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"},
+		"relay@example.com": {Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "relay access denied"},
+	}, TLS: serverCfg})
+	addr := be.Addr
 	m, err := NewMailer("smtp://u:p@"+addr, "news@example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -381,19 +222,16 @@ func TestMailerSendAll(t *testing.T) {
 	if sent != 3 || err != nil {
 		t.Fatalf("SendAll of 3 = %d, %v; want 3, nil", sent, err)
 	}
-	msgs := be.messages()
+	msgs := be.Mails()
 	for i, to := range []string{"a@example.com", "b@example.com", "c@example.com"} {
-		if i >= len(msgs) || strings.Join(msgs[i].to, ",") != to || !msgs[i].tls || msgs[i].authUser != "u" {
+		if i >= len(msgs) || strings.Join(msgs[i].To, ",") != to || !msgs[i].TLS || msgs[i].AuthUser != "u" {
 			t.Fatalf("message %d = %+v, want one to %s over TLS as u", i, msgs, to)
 		}
-		if h, _ := parseMail(t, msgs[i].data); h.Get("Message-Id") != "<"+to+">" {
+		if h, _ := parseMail(t, msgs[i].Data); h.Get("Message-Id") != "<"+to+">" {
 			t.Errorf("message to %s has Message-ID %q", to, h.Get("Message-Id"))
 		}
 	}
-	be.mu.Lock()
-	conns := len(be.conns)
-	be.mu.Unlock()
-	if conns != 1 {
+	if conns := be.Connections(); conns != 1 {
 		t.Errorf("3 mails took %d connections, want 1", conns)
 	}
 
