@@ -29,6 +29,8 @@
 //	deliveries_by_ann  annID | deliveryID → empty
 //	outbox             deliveryID → empty                (deliveries still to send)
 //	mail_jobs          jobID → JSON mailJob              (notifications still to e-mail)
+//	links              SHA-256(token) → JSON briefing.Link (invitation, reset and briefing-mail links)
+//	links_by_user      userID | kind → SHA-256(token)     (the one live invitation or reset of a person)
 //
 // Receipts and counters change in one transaction, so readiness is read from
 // counters in O(departments) and never by scanning receipts. The transaction

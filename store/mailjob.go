@@ -27,6 +27,8 @@ const (
 	MailManualTask          MailKind = "manual_task"     // to a manual channel's assignees: please post it
 	MailManualReminder      MailKind = "manual_reminder" // still not posted after 30 minutes
 	MailCheckFailed         MailKind = "check_failed"    // a channel's preflight failed: to the authors and managers
+	MailInvite              MailKind = "invite"          // set your password (a welcome link)
+	MailReset               MailKind = "reset"           // set a new password (a reset link)
 )
 
 // toAuthorsAndManagers are the kinds whose job is addressed to the

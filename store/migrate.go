@@ -35,6 +35,9 @@ var (
 	bSessionsByUser = []byte("sessions_by_user")
 	bAwaiting       = []byte("awaiting") // manual deliveries awaiting their person: delivery id → nothing
 	bChecks         = []byte("checks")   // announcement id → its channels' latest preflight (JSON)
+	// schema 8
+	bLinks       = []byte("links")
+	bLinksByUser = []byte("links_by_user")
 )
 
 var keySchema = []byte("schema")
@@ -73,6 +76,17 @@ var migrations = []func(tx *bolt.Tx) error{
 	// one, so an announcement may go to the newsroom alone; and the index
 	// of manual deliveries awaiting their person (delivery_state.go).
 	channelCatalogue,
+	// 8: personal links in e-mails (invitations, resets, briefing mails).
+	linkBuckets,
+}
+
+func linkBuckets(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bLinks, bLinksByUser} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func compactAckEvents(tx *bolt.Tx) error {

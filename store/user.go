@@ -228,6 +228,11 @@ type ImportResult struct {
 	Created int           `json:"created"`
 	Updated int           `json:"updated"`
 	Errors  []ImportError `json:"errors"`
+	// Invited is how many of the created people were invited (an import
+	// with invitations).
+	Invited int `json:"invited,omitempty"`
+	// CreatedIDs are the ids of the people created, in the order created.
+	CreatedIDs []string `json:"-"`
 }
 
 // ImportError is one line that could not be imported.
@@ -281,6 +286,7 @@ func (s *Store) ImportUsers(rows []ImportRow, actor string) (ImportResult, error
 				return err
 			}
 			res.Created++
+			res.CreatedIDs = append(res.CreatedIDs, u.ID)
 		}
 		return audit(tx, now, actor, "user.import", "users",
 			jsonString(map[string]int{"created": res.Created, "updated": res.Updated, "errors": len(res.Errors)}))

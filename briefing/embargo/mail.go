@@ -104,11 +104,16 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 			s.advance(j.ID, "", true)
 			return 0
 		}
+		links, err := s.personalLinks(j, rs)
+		if err != nil {
+			s.log.Error("making the personal links failed", "job", j.ID, "err", err)
+			return s.opts.MailBackoff(j.Attempts + 1)
+		}
 		var mails []channel.Mail
 		var owner []int // owner[k] is the index in rs of mails[k]
 		for i, r := range rs {
 			if r.Email != "" {
-				mails = append(mails, n.mailTo(j.ID, r))
+				mails = append(mails, n.mailTo(j.ID, r, links[r.UserID]))
 				owner = append(owner, i)
 			}
 		}
@@ -176,6 +181,9 @@ type notice struct {
 
 // notice loads what a job is about and writes its mail.
 func (s *Scheduler) notice(j store.MailJob) (notice, error) {
+	if j.Kind == store.MailInvite || j.Kind == store.MailReset {
+		return composeAccount(j.Kind)
+	}
 	a, err := s.st.Announcement(j.AnnouncementID)
 	if err != nil {
 		return notice{}, err
@@ -213,7 +221,8 @@ func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery
 		if a.Summary != "" {
 			fmt.Fprintf(&b, "%s\n\n", a.Summary)
 		}
-		fmt.Fprintf(&b, "Please read it and acknowledge it:\n%s/briefings/%s\n", baseURL, a.ID)
+		fmt.Fprintf(&b, "Please read it and acknowledge it:\n%s\n", linkMarker)
+		b.WriteString("(The link is yours alone and works for 14 days.)\n")
 		if !a.Internal() {
 			b.WriteString("\nIt goes public once enough colleagues have acknowledged it: you hear it from us first.\n")
 		}
@@ -223,8 +232,8 @@ func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery
 			a.Title, baseURL, a.Slug)
 	case store.MailReminder:
 		n.subject = "Reminder: please acknowledge " + a.Title
-		fmt.Fprintf(&b, "You have not yet acknowledged the briefing %s.\n\nPlease read it and acknowledge it:\n%s/briefings/%s\n",
-			a.Title, baseURL, a.ID)
+		fmt.Fprintf(&b, "You have not yet acknowledged the briefing %s.\n\nPlease read it and acknowledge it:\n%s\n",
+			a.Title, linkMarker)
 	case store.MailDeliveryFailed:
 		if d == nil {
 			return n, errors.New("a delivery failure without its delivery")
@@ -248,10 +257,10 @@ func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery
 	return n, nil
 }
 
-// mailTo addresses the notice to one person. The Message-ID is the same on
-// every resend to that person, so that a duplicate after a crash is
-// recognisable as one.
-func (n notice) mailTo(jobID string, r store.MailRecipient) channel.Mail {
+// mailTo addresses the notice to one person, with their personal link
+// where the notice has one. The Message-ID is the same on every resend to
+// that person, so that a duplicate after a crash is recognisable as one.
+func (n notice) mailTo(jobID string, r store.MailRecipient, link string) channel.Mail {
 	greeting := "Hello,\n\n"
 	if r.Name != "" {
 		greeting = "Hello " + r.Name + ",\n\n"
@@ -259,7 +268,7 @@ func (n notice) mailTo(jobID string, r store.MailRecipient) channel.Mail {
 	return channel.Mail{
 		To:        []string{r.Email},
 		Subject:   n.subject,
-		Text:      greeting + n.text + "\n— Firsthand\n",
+		Text:      greeting + strings.ReplaceAll(n.text, linkMarker, link) + "\n— Firsthand\n",
 		MessageID: fmt.Sprintf("<job-%s-%s@firsthand>", jobID, r.UserID),
 	}
 }

@@ -89,8 +89,9 @@ func TestBriefingMailOncePerRecipient(t *testing.T) {
 		if m.subject != wantSubject {
 			t.Errorf("subject = %q, want %q", m.subject, wantSubject)
 		}
-		if link := "https://news.example.com/briefings/" + a.ID; !strings.Contains(m.body, link) {
-			t.Errorf("body to %s lacks the link %s:\n%s", u.Email, link, m.body)
+		// The contract (v1.1): the mail carries the person's own link.
+		if link := "https://news.example.com/b/fl_"; !strings.Contains(m.body, link) {
+			t.Errorf("body to %s lacks a personal link %s…:\n%s", u.Email, link, m.body)
 		}
 		if !strings.HasPrefix(m.messageID, "<job-") || !strings.HasSuffix(m.messageID, "-"+u.ID+"@firsthand>") {
 			t.Errorf("Message-ID = %q, want <job-<job>-%s@firsthand>", m.messageID, u.ID)
@@ -321,9 +322,9 @@ func TestCompose(t *testing.T) {
 		wantSubject string
 		wantBody    []string
 	}{
-		{store.MailBriefing, "New briefing: New pricing — please read and acknowledge", []string{base + "/briefings/7", "Prices change."}},
+		{store.MailBriefing, "New briefing: New pricing — please read and acknowledge", []string{"THE-LINK", "Prices change.", "14 days"}},
 		{store.MailReleased, "Now public: New pricing", []string{base + "/news/new-pricing-7"}},
-		{store.MailReminder, "Reminder: please acknowledge New pricing", []string{base + "/briefings/7"}},
+		{store.MailReminder, "Reminder: please acknowledge New pricing", []string{"THE-LINK"}},
 		{store.MailDeliveryFailed, "Delivery failed: New pricing on press wire", []string{base + "/announcements/7", "answered 500", "8 attempt"}},
 	}
 	for _, tt := range tests {
@@ -332,7 +333,10 @@ func TestCompose(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := n.mailTo("3", store.MailRecipient{UserID: "9", Email: "x@example.com", Name: "Xenia"})
+			m := n.mailTo("3", store.MailRecipient{UserID: "9", Email: "x@example.com", Name: "Xenia"}, "THE-LINK")
+			if strings.Contains(m.Text, linkMarker) {
+				t.Errorf("text still has the link marker:\n%q", m.Text)
+			}
 			if m.Subject != tt.wantSubject {
 				t.Errorf("subject = %q, want %q", m.Subject, tt.wantSubject)
 			}

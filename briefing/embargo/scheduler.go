@@ -227,4 +227,9 @@ func (s *Scheduler) pruneSessions() {
 	} else if n > 0 {
 		s.log.Debug("pruned expired sessions", "count", n)
 	}
+	if n, err := s.st.PruneLinks(); err != nil {
+		s.log.Error("pruning expired links failed", "err", err)
+	} else if n > 0 {
+		s.log.Debug("pruned expired links", "count", n)
+	}
 }

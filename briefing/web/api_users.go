@@ -188,12 +188,33 @@ func (s *Server) revokeTokens(c *gin.Context) {
 // and creates or updates by e-mail. A bad line is reported with its number
 // and does not stop the good ones.
 func (s *Server) importUsers(c *gin.Context) {
+	invite := c.Query("invite") == "true"
+	if invite && s.mailer == nil {
+		// Refused before anything is imported: nothing is lost, and the
+		// import can be repeated without invite=true.
+		s.fail(c, errNoMail("invitations"))
+		return
+	}
 	res, err := s.importCSV(c.Request.Body, actor(c))
+	if err == nil && invite {
+		err = s.inviteCreated(&res, actor(c))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, res)
+}
+
+// inviteCreated invites every person an import created (they have no
+// password: an import never sets one).
+func (s *Server) inviteCreated(res *store.ImportResult, by string) error {
+	n, err := s.st.Invite(res.CreatedIDs, by)
+	res.Invited = n
+	if err == nil && n > 0 {
+		s.mailSignal()
+	}
+	return err
 }
 
 func (s *Server) importCSV(body io.Reader, by string) (store.ImportResult, error) {

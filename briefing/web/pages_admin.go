@@ -46,6 +46,8 @@ type adminUsersView struct {
 	ImportErrors     formErrors
 	CSV              string
 	AllRoles         []string
+	Invite           bool // the import invites the people it creates
+	CanMail          bool
 }
 
 var roleChoices = []string{"employee", "author", "manager", "admin"}
@@ -56,6 +58,7 @@ func (s *Server) usersAdminPage(c *gin.Context) {
 
 func (s *Server) renderUsers(c *gin.Context, status int, v adminUsersView) {
 	v.Department, v.Paged, v.AllRoles = strings.TrimSpace(c.Query("department")), c.Query("after") != "", roleChoices
+	v.CanMail = s.mailer != nil
 	users, next, err := s.st.Users(store.UserFilter{Department: v.Department, After: c.Query("after"), Limit: pageSizeUsers})
 	if err != nil {
 		s.fail(c, err)
@@ -109,8 +112,16 @@ func (s *Server) importForm(c *gin.Context) {
 		s.renderUsers(c, http.StatusUnprocessableEntity, v)
 		return
 	}
+	v := adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}, CSV: c.PostForm("csv"), Invite: c.PostForm("invite") != ""}
+	if v.Invite && s.mailer == nil {
+		v.ImportErrors.Add("import-invite", "%s", upperFirst(briefing.ErrorMessage(errNoMail("invitations"))))
+		s.renderUsers(c, http.StatusConflict, v)
+		return
+	}
 	res, err := s.importCSV(body, actor(c))
-	v := adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}, CSV: c.PostForm("csv")}
+	if err == nil && v.Invite {
+		err = s.inviteCreated(&res, actor(c))
+	}
 	if err != nil {
 		if !v.ImportErrors.addDomain(err, map[string]string{}, "import-file") {
 			s.fail(c, err)
@@ -127,12 +138,14 @@ func (s *Server) importForm(c *gin.Context) {
 }
 
 type adminUserView struct {
-	U        *briefing.User
-	Form     adminUserForm
-	Errors   formErrors
-	Self     bool
-	Token    string
-	AllRoles []string
+	CanMail     bool
+	HasPassword bool
+	U           *briefing.User
+	Form        adminUserForm
+	Errors      formErrors
+	Self        bool
+	Token       string
+	AllRoles    []string
 }
 
 func (s *Server) userPage(c *gin.Context) {
@@ -149,7 +162,8 @@ func (s *Server) userPage(c *gin.Context) {
 }
 
 func (s *Server) renderUser(c *gin.Context, status int, v adminUserView) {
-	v.Self, v.AllRoles = v.U.ID == currentUser(c).ID, roleChoices
+	v.Self, v.AllRoles, v.CanMail = v.U.ID == currentUser(c).ID, roleChoices, s.mailer != nil
+	v.HasPassword = len(v.U.PasswordHash) > 0
 	s.render(c, status, "admin_user", v.U.Name, "admin", v)
 }
 
@@ -238,4 +252,39 @@ func (s *Server) tokenForm(c *gin.Context) {
 		f.Roles = append(f.Roles, string(r))
 	}
 	s.renderUser(c, http.StatusOK, adminUserView{U: u, Form: f, Token: token})
+}
+
+// inviteForm e-mails one person a link to set their password.
+func (s *Server) inviteForm(c *gin.Context) {
+	id := c.Param("id")
+	if s.mailer == nil {
+		s.fail(c, errNoMail("the invitation"))
+		return
+	}
+	u, err := s.st.User(id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.st.Invite([]string{id}, actor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailSignal()
+	redirectFlash(c, "/admin/users/"+id, "Invitation e-mailed to "+u.Email+": the link works for 7 days.")
+}
+
+// inviteAllForm invites everyone who has no password yet.
+func (s *Server) inviteAllForm(c *gin.Context) {
+	if s.mailer == nil {
+		s.fail(c, errNoMail("invitations"))
+		return
+	}
+	n, err := s.st.InviteWithoutPassword(actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailSignal()
+	redirectFlash(c, "/admin/users", "Invited "+people(n)+" without a password.")
 }

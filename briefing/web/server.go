@@ -43,6 +43,9 @@ type Config struct {
 	// ChannelDialer is where channels may connect (a test send, a check);
 	// nil allows external addresses only.
 	ChannelDialer *channel.GuardedDialer
+	// OnMail, if set, is called after a request queued a mail (an
+	// invitation, a reset link): the mail worker wakes on it.
+	OnMail func()
 }
 
 // Server serves the API and the pages.
@@ -66,6 +69,7 @@ type Server struct {
 	oidc             *oidcClient // nil without OIDC
 	scim             http.Handler
 	noPasswordSignIn bool
+	onMail           func()
 }
 
 // New builds the server and parses every template once: a broken template
@@ -87,6 +91,7 @@ func New(cfg Config) (*Server, error) {
 		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, dialer: cfg.ChannelDialer, version: cfg.Version,
 		ttl: cfg.SessionTTL, pages: p, limiter: newSignInLimiter(), metrics: newMetrics(cfg.Store),
 		noPasswordSignIn: cfg.PasswordSignInOff, comparePassword: bcrypt.CompareHashAndPassword, metricsAllow: cfg.MetricsAllow,
+		onMail: cfg.OnMail,
 	}
 	if len(s.metricsAllow) == 0 {
 		s.metricsAllow = loopback

@@ -157,9 +157,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		mailer.SetFromName(cfg.mailFromName)
 	}
 	dialer := channel.NewGuardedDialer(cfg.channelHosts)
+	var sched *embargo.Scheduler
 	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version,
 		TrustedProxies: cfg.trustedProxies, MetricsAllow: cfg.metricsAllow, SessionTTL: cfg.sessionTTL,
-		OIDC: cfg.identity.oidc, PasswordSignInOff: cfg.identity.passwordSignInOff, ChannelDialer: dialer})
+		OIDC: cfg.identity.oidc, PasswordSignInOff: cfg.identity.passwordSignInOff, ChannelDialer: dialer,
+		OnMail: func() { sched.Replan() }}) // set below, before the server takes requests
 	if err != nil {
 		return err
 	}
@@ -167,7 +169,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	sched, err := embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Dialer: dialer, Logger: log})
+	sched, err = embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Dialer: dialer, Logger: log})
 	if err != nil {
 		ln.Close()
 		return err
