@@ -1,26 +1,19 @@
 package web
 
-// Mail in the web tests: a real SMTP server in the test process and the
-// real mail worker (briefing/embargo) beside the server, so a test reads
-// the links people get and follows them. (A shared test kit may replace
-// this server; until then it follows the one in briefing/embargo.)
+// Mail in the web tests: the test kit's SMTP server and the real mail
+// worker (briefing/embargo) beside the server, so a test reads the links
+// people get and follows them.
 
 import (
 	"context"
-	"io"
-	"mime/quotedprintable"
-	"net"
-	"net/mail"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"firsthand/briefing/channel"
 	"firsthand/briefing/embargo"
+	"firsthand/briefing/testkit"
 )
 
 // mailed is one message as the test server received it.
@@ -28,78 +21,21 @@ type mailed struct {
 	To, Subject, Body string
 }
 
-// mailbox is an SMTP server that keeps every message.
-type mailbox struct {
-	mu   sync.Mutex
-	msgs []mailed
-	addr string
-}
-
-func newMailbox(t *testing.T) *mailbox {
-	t.Helper()
-	b := &mailbox{}
-	srv := smtp.NewServer(b)
-	srv.Domain = "localhost"
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.addr = l.Addr().String()
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return b
-}
-
-func (b *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{b: b}, nil }
-
-type mailSession struct {
-	b  *mailbox
-	to []string
-}
-
-func (s *mailSession) Reset()                                    { s.to = nil }
-func (s *mailSession) Logout() error                             { return nil }
-func (s *mailSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
-
-func (s *mailSession) Data(r io.Reader) error {
-	m, err := mail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	raw, err := io.ReadAll(m.Body)
-	if err != nil {
-		return err
-	}
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		if dec, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(string(raw)))); err == nil {
-			raw = dec
-		}
-	}
-	s.b.mu.Lock()
-	defer s.b.mu.Unlock()
-	s.b.msgs = append(s.b.msgs, mailed{To: strings.Join(s.to, ","), Subject: m.Header.Get("Subject"), Body: string(raw)})
-	return nil
-}
+// mailbox reads the test kit's SMTP server by recipient.
+type mailbox struct{ srv *testkit.SMTP }
 
 // to lists the messages to one address so far.
 func (b *mailbox) to(addr string) []mailed {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	var out []mailed
-	for _, m := range b.msgs {
-		if m.To == addr {
-			out = append(out, m)
+	for _, m := range b.srv.Mails() {
+		if strings.Join(m.To, ",") == addr {
+			out = append(out, mailed{To: addr, Subject: m.Subject(), Body: m.Body()})
 		}
 	}
 	return out
 }
 
-func (b *mailbox) count() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.msgs)
-}
+func (b *mailbox) count() int { return len(b.srv.Mails()) }
 
 // waitFor waits until addr has n messages and returns them.
 func (b *mailbox) waitFor(t *testing.T, addr string, n int) []mailed {
@@ -114,27 +50,20 @@ func (b *mailbox) waitFor(t *testing.T, addr string, n int) []mailed {
 	return b.to(addr)
 }
 
-func (b *mailbox) mailer(t *testing.T) *channel.Mailer {
-	t.Helper()
-	m, err := channel.NewMailer("smtp://"+b.addr, "Firsthand <firsthand@example.com>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // newMailApp is a test app with SMTP configured and the mail worker
 // running against the same store.
 func newMailApp(t *testing.T) (*testApp, *mailbox) {
 	t.Helper()
-	box := newMailbox(t)
-	m := box.mailer(t)
+	box := &mailbox{srv: testkit.StartSMTP(t, testkit.SMTPOptions{})}
+	m, err := channel.NewMailer("smtp://"+box.srv.Addr, "Firsthand <firsthand@example.com>")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var sched *embargo.Scheduler
 	a := newTestApp(t, func(c *Config) {
 		c.Mailer = m
 		c.OnMail = func() { sched.Replan() }
 	})
-	var err error
 	sched, err = embargo.New(a.st, embargo.Options{BaseURL: a.srv.baseURL, Mailer: m,
 		MailBackoff: func(int) time.Duration { return 20 * time.Millisecond }})
 	if err != nil {
