@@ -179,3 +179,43 @@ func lastIssued(tx *bolt.Tx, userID uint64, kind briefing.LinkKind) time.Time {
 	}
 	return l.IssuedAt
 }
+
+// SessionByLink signs the owner of a briefing mail's link in: a new
+// session, audited, in one transaction. Only people whom
+// briefing.CanSignInByLink admits; anyone else gets ErrForbidden (with the
+// link, so the caller can send them to the sign-in form with the briefing
+// as next).
+func (s *Store) SessionByLink(token string, ttl time.Duration) (secret string, l *briefing.Link, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		now := s.now()
+		l = getLink(tx, token)
+		if err := briefing.CheckLink(l, briefing.LinkBriefing, now); err != nil {
+			return err
+		}
+		un := mustID(l.UserID)
+		u, err := activeUser(tx, u64(un))
+		if err != nil {
+			return briefing.CheckLink(nil, briefing.LinkBriefing, now)
+		}
+		if !briefing.CanSignInByLink(u) {
+			return briefing.Forbidden("people with the roles %v sign in with their password", u.Roles)
+		}
+		secret = newSecret("fs_")
+		v := make([]byte, 16)
+		binary.BigEndian.PutUint64(v, un)
+		binary.BigEndian.PutUint64(v[8:], uint64(now.Add(ttl).Unix()))
+		if err := tx.Bucket(bSessions).Put(hashSecret(secret), v); err != nil {
+			return err
+		}
+		l.UsedAt = &now
+		lv, err := json.Marshal(l)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bLinks).Put(hashSecret(token), lv); err != nil {
+			return err
+		}
+		return audit(tx, now, "user:"+u.ID, "session.link", "announcement:"+l.AnnouncementID, "")
+	})
+	return secret, l, err
+}

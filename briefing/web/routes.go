@@ -99,6 +99,8 @@ func (s *Server) routes(r *gin.Engine) {
 	pg.POST("/reset", s.forgotForm)
 	pg.GET("/reset/:token", s.passwordLinkPage(briefing.LinkReset))
 	pg.POST("/reset/:token", s.passwordLinkForm(briefing.LinkReset))
+	pg.GET("/b/:token", s.briefingLinkPage)
+	pg.POST("/b/:token", s.briefingLinkForm)
 	pg.GET("/welcome/:token", s.passwordLinkPage(briefing.LinkWelcome))
 	pg.POST("/welcome/:token", s.passwordLinkForm(briefing.LinkWelcome))
 
