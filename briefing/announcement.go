@@ -115,6 +115,10 @@ type Announcement struct {
 	// "" for every recipient.
 	Reminders  map[string]time.Time `json:"reminders,omitempty"`
 	Recipients int                  `json:"recipients"`
+	// QuestionMailAt is when the last mail about new questions went to
+	// the authors, or is due (a digest), and QuestionJob that mail's job.
+	QuestionMailAt *time.Time `json:"question_mail_at,omitempty"`
+	QuestionJob    string     `json:"question_job,omitempty"`
 
 	// HTML is the body rendered and sanitised once, at publish.
 	HTML string `json:"-"`

@@ -201,10 +201,7 @@ func (s *Store) SessionByLink(token string, ttl time.Duration) (secret string, l
 			return briefing.Forbidden("people with the roles %v sign in with their password", u.Roles)
 		}
 		secret = newSecret("fs_")
-		v := make([]byte, 16)
-		binary.BigEndian.PutUint64(v, un)
-		binary.BigEndian.PutUint64(v[8:], uint64(now.Add(ttl).Unix()))
-		if err := tx.Bucket(bSessions).Put(hashSecret(secret), v); err != nil {
+		if err := putSession(tx, u64(un), hashSecret(secret), now.Add(ttl)); err != nil {
 			return err
 		}
 		l.UsedAt = &now

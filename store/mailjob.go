@@ -29,6 +29,8 @@ const (
 	MailCheckFailed         MailKind = "check_failed"    // a channel's preflight failed: to the authors and managers
 	MailInvite              MailKind = "invite"          // set your password (a welcome link)
 	MailReset               MailKind = "reset"           // set a new password (a reset link)
+	MailQuestion            MailKind = "question"        // to the authors: new questions (one or a digest)
+	MailAnswer              MailKind = "answer"          // to the asker: the answer
 )
 
 // toAuthorsAndManagers are the kinds whose job is addressed to the
@@ -48,29 +50,37 @@ type mailJob struct {
 	ChannelID      string    `json:"channel_id,omitempty"` // a failed check: which channel
 	Department     string    `json:"department,omitempty"` // reminders: only this department
 	UserIDs        []string  `json:"user_ids,omitempty"`   // explicit recipients instead of the audience
-	Cursor         uint64    `json:"cursor"`               // the last user id done
+	QuestionIDs    []string  `json:"question_ids,omitempty"`
+	Cursor         uint64    `json:"cursor"` // the last user id done
 	Attempts       int       `json:"attempts"`
 	NextAttemptAt  time.Time `json:"next_attempt_at"`
 	LastError      string    `json:"last_error,omitempty"`
 }
 
 func enqueueMail(tx *bolt.Tx, j mailJob, now time.Time) error {
+	_, err := enqueueMailAt(tx, j, now)
+	return err
+}
+
+// enqueueMailAt queues a job that falls due at the given time and returns
+// its id.
+func enqueueMailAt(tx *bolt.Tx, j mailJob, at time.Time) (string, error) {
 	b := tx.Bucket(bMailJobs)
 	id, err := b.NextSequence()
 	if err != nil {
-		return err
+		return "", err
 	}
-	j.ID, j.NextAttemptAt = formatID(id), now
+	j.ID, j.NextAttemptAt = formatID(id), at
 	if toAuthorsAndManagers(j.Kind) {
 		if j.UserIDs, err = authorsAndManagers(tx, j.AnnouncementID); err != nil {
-			return err
+			return "", err
 		}
 	}
 	v, err := json.Marshal(j)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return b.Put(u64(id), v)
+	return j.ID, b.Put(u64(id), v)
 }
 
 // authorsAndManagers are told when a delivery fails: the author and the
@@ -123,6 +133,7 @@ type MailJob struct {
 	AnnouncementID string
 	DeliveryID     string
 	ChannelID      string
+	QuestionIDs    []string
 	Attempts       int
 	NextAttemptAt  time.Time
 }
@@ -143,7 +154,7 @@ func (s *Store) DueMailJobs() ([]MailJob, error) {
 				return err
 			}
 			if !j.NextAttemptAt.After(now) {
-				out = append(out, MailJob{j.ID, j.Kind, j.AnnouncementID, j.DeliveryID, j.ChannelID, j.Attempts, j.NextAttemptAt})
+				out = append(out, MailJob{j.ID, j.Kind, j.AnnouncementID, j.DeliveryID, j.ChannelID, j.QuestionIDs, j.Attempts, j.NextAttemptAt})
 			}
 			return nil
 		})

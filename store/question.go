@@ -22,7 +22,8 @@ func (s *Store) Ask(annID, userID, text string) (*briefing.Question, error) {
 	}
 	var q *briefing.Question
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		if _, _, err := recipientOf(tx, an, un); err != nil {
+		a, _, err := recipientOf(tx, an, un)
+		if err != nil {
 			return err
 		}
 		u, err := userByKey(tx, u64(un))
@@ -40,6 +41,9 @@ func (s *Store) Ask(annID, userID, text string) (*briefing.Question, error) {
 			return err
 		}
 		if err := tx.Bucket(bQuestionAnn).Put(u64(id), u64(an)); err != nil {
+			return err
+		}
+		if err := queueQuestionMail(tx, a, q.ID, q.AskedAt); err != nil {
 			return err
 		}
 		return audit(tx, q.AskedAt, "user:"+userID, "question.ask", "announcement:"+annID, "question:"+q.ID)
@@ -138,6 +142,9 @@ func (s *Store) Answer(questionID, actor, text string) (*briefing.Question, erro
 		now := s.now()
 		q.Answer, q.AnsweredAt, q.AnsweredBy = text, &now, actor
 		if err := putQuestion(tx, q); err != nil {
+			return err
+		}
+		if err := queueAnswerMail(tx, q, now); err != nil {
 			return err
 		}
 		return audit(tx, now, actor, "question.answer", "announcement:"+q.AnnouncementID, "question:"+q.ID+": "+text)

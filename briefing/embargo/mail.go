@@ -192,6 +192,13 @@ func (s *Scheduler) notice(j store.MailJob) (notice, error) {
 		// Its link would lead to a page that no longer exists.
 		return notice{}, fmt.Errorf("%w: the announcement was withdrawn", errNothingToSay)
 	}
+	if j.Kind == store.MailQuestion || j.Kind == store.MailAnswer {
+		qs, err := s.questionsOf(j)
+		if err != nil {
+			return notice{}, err
+		}
+		return composeQuestions(j.Kind, a, qs, s.opts.BaseURL)
+	}
 	var d *briefing.Delivery
 	if j.DeliveryID != "" {
 		if d, err = s.st.Delivery(j.DeliveryID); err != nil {

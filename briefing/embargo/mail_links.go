@@ -18,6 +18,7 @@ const linkMarker = "\x00link\x00"
 var linkKinds = map[store.MailKind]briefing.LinkKind{
 	store.MailBriefing: briefing.LinkBriefing,
 	store.MailReminder: briefing.LinkBriefing,
+	store.MailAnswer:   briefing.LinkBriefing,
 	store.MailInvite:   briefing.LinkWelcome,
 	store.MailReset:    briefing.LinkReset,
 }

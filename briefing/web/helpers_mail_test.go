@@ -8,6 +8,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,9 +51,34 @@ func (b *mailbox) waitFor(t *testing.T, addr string, n int) []mailed {
 	return b.to(addr)
 }
 
+// testClock is a clock a test moves while the server and the mail worker
+// read it.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 // newMailApp is a test app with SMTP configured and the mail worker
-// running against the same store.
+// running against the same store, on the real clock.
 func newMailApp(t *testing.T) (*testApp, *mailbox) {
+	t.Helper()
+	return newMailAppAt(t, nil)
+}
+
+// newMailAppAt is newMailApp on the test's clock, if given.
+func newMailAppAt(t *testing.T, clock *testClock) (*testApp, *mailbox) {
 	t.Helper()
 	box := &mailbox{srv: testkit.StartSMTP(t, testkit.SMTPOptions{})}
 	m, err := channel.NewMailer("smtp://"+box.srv.Addr, "Firsthand <firsthand@example.com>")
@@ -64,6 +90,9 @@ func newMailApp(t *testing.T) (*testApp, *mailbox) {
 		c.Mailer = m
 		c.OnMail = func() { sched.Replan() }
 	})
+	if clock != nil {
+		a.st.Now = clock.Now // before any worker reads it
+	}
 	sched, err = embargo.New(a.st, embargo.Options{BaseURL: a.srv.baseURL, Mailer: m,
 		MailBackoff: func(int) time.Duration { return 20 * time.Millisecond }})
 	if err != nil {

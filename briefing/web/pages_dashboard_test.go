@@ -251,3 +251,19 @@ func TestPageDashboardSaysHowManyLeft(t *testing.T) {
 		t.Errorf("the dashboard lists a person who left among those to chase")
 	}
 }
+
+// TestPageDashboardLinksUnansweredQuestions: the count of questions to
+// answer at the top of the dashboard leads to them.
+func TestPageDashboardLinksUnansweredQuestions(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ann := a.published(o, "Questions", briefing.Policy{}, nil, "Sales")
+	for _, text := range []string{"One?", "Two?"} {
+		if _, err := a.st.Ask(ann.ID, o.sales[0].ID, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := a.get(o.author, "/announcements/"+ann.ID)
+	pgWant(t, "dashboard", r, http.StatusOK)
+	pgContains(t, "dashboard", r.Body, `<a class="tag tag-q" href="#questions" data-unanswered>2 questions to answer</a>`, `id="questions"`)
+}

@@ -25,7 +25,8 @@ func (a *testApp) readCount(author testUser, id string) (read, acked int) {
 // when the briefing page itself is opened. A manager's link leads to the
 // password sign-in instead.
 func TestBriefingMailLinkSignsIn(t *testing.T) {
-	a, box := newMailApp(t)
+	clock := &testClock{now: time.Now().UTC()}
+	a, box := newMailAppAt(t, clock)
 	author := a.user("author@example.com", "PR", briefing.RoleAuthor)
 	emp := a.addUser(person{Email: "emp@example.com", Name: "Emma Employee", Department: "Sales"})
 	mgr := a.user("mgr@example.com", "Sales", briefing.RoleManager)
@@ -86,7 +87,7 @@ func TestBriefingMailLinkSignsIn(t *testing.T) {
 	// An unknown token and an expired one look alike.
 	unknown := a.page("/b/fl_nothing", "")
 	wantStatus(t, "an unknown link", unknown, http.StatusNotFound)
-	a.st.Now = func() time.Time { return time.Now().UTC().Add(briefing.BriefingLinkTTL + time.Minute) }
+	clock.Add(briefing.BriefingLinkTTL + time.Minute)
 	expired := a.page(link, "")
 	wantStatus(t, "an expired link", expired, http.StatusNotFound)
 	if !bytes.Equal(unknown.Body, expired.Body) {
