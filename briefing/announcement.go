@@ -101,6 +101,9 @@ type Announcement struct {
 	Audience Audience      `json:"audience"`
 	Policy   Policy        `json:"policy"`
 	Channels []ChannelText `json:"channels"`
+	// TalkingPoints (Markdown) is "What to tell customers": shown to staff
+	// with the briefing and sent with the "now public" notice.
+	TalkingPoints string `json:"talking_points"`
 
 	AuthorID    string     `json:"author_id"`
 	CreatedAt   time.Time  `json:"created_at"`
@@ -108,6 +111,9 @@ type Announcement struct {
 	PublishedAt *time.Time `json:"published_at"`
 	ReleasedAt  *time.Time `json:"released_at"`
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
+	// WithdrawReason is the reason given at the withdrawal, for the page
+	// its recipients see.
+	WithdrawReason string `json:"withdraw_reason,omitempty"`
 	// LastRemindedAt is when the last reminder was queued, so reminders keep
 	// a sensible pace without searching the audit log.
 	LastRemindedAt *time.Time `json:"last_reminded_at,omitempty"`
@@ -120,8 +126,10 @@ type Announcement struct {
 	QuestionMailAt *time.Time `json:"question_mail_at,omitempty"`
 	QuestionJob    string     `json:"question_job,omitempty"`
 
-	// HTML is the body rendered and sanitised once, at publish.
-	HTML string `json:"-"`
+	// HTML is the body rendered and sanitised once, at publish, and
+	// TalkingPointsHTML the talking points.
+	HTML              string `json:"-"`
+	TalkingPointsHTML string `json:"-"`
 	// Departments is the frozen list of the recipients' departments; a
 	// receipt refers to its department by index into it.
 	Departments []string `json:"-"`
@@ -142,6 +150,7 @@ const (
 func (a *Announcement) Normalize() {
 	a.Title = strings.TrimSpace(a.Title)
 	a.Summary = strings.TrimSpace(a.Summary)
+	a.TalkingPoints = strings.TrimSpace(a.TalkingPoints)
 	if a.Policy.Threshold == 0 {
 		a.Policy.Threshold = DefaultThreshold
 	}
@@ -196,6 +205,9 @@ func (a *Announcement) Validate(channelExists func(id string) bool) error {
 	}
 	if len(a.Body) > MaxBody {
 		return Invalid("body", "the body must be at most %d characters", MaxBody)
+	}
+	if len(a.TalkingPoints) > MaxTalkingPoints {
+		return Invalid("talking_points", "the talking points must be at most %d characters", MaxTalkingPoints)
 	}
 	p := a.Policy
 	if !(p.Threshold > 0 && p.Threshold <= 1) {

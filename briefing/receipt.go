@@ -48,6 +48,11 @@ type Briefing struct {
 	ReleasedAt     *time.Time `json:"released_at"`
 	ReadAt         *time.Time `json:"read_at"`
 	AcknowledgedAt *time.Time `json:"acknowledged_at"`
+	// Public is what staff may say outside (PublicStatusOf); NotBefore is
+	// set while it is embargoed: staff may talk about it from then.
+	Public            PublicStatus `json:"public"`
+	NotBefore         *time.Time   `json:"not_before,omitempty"`
+	TalkingPointsHTML string       `json:"talking_points_html"`
 }
 
 // Question is a recipient's question on a briefing before launch. Questions

@@ -33,12 +33,36 @@ func recipientOf(tx *bolt.Tx, annID, userID uint64) (*briefing.Announcement, rec
 	return a, r, nil
 }
 
-func briefingOf(a *briefing.Announcement, r receipt) briefing.Briefing {
-	return briefing.Briefing{
+func briefingOf(a *briefing.Announcement, r receipt, now time.Time) briefing.Briefing {
+	b := briefing.Briefing{
 		ID: a.ID, Title: a.Title, Summary: a.Summary, State: a.State, Deadline: a.Policy.Deadline,
 		PublishedAt: a.PublishedAt, ReleasedAt: a.ReleasedAt,
 		ReadAt: fromMicros(r.readAt), AcknowledgedAt: fromMicros(r.ackAt),
+		Public: briefing.PublicStatusOf(a, now),
 	}
+	if b.Public == briefing.PublicEmbargoed {
+		b.NotBefore = a.Policy.NotBefore
+	}
+	return b
+}
+
+// withdrawnFor is the answer to a recipient opening a withdrawn briefing:
+// when and why, not a 404 that makes it look mistyped. Anyone else still
+// gets not found.
+func withdrawnFor(tx *bolt.Tx, annID, userID uint64) error {
+	v := tx.Bucket(bReceipts).Get(pair(annID, userID))
+	if v == nil || decodeReceipt(v).departed {
+		return notAddressed()
+	}
+	a, err := getAnnouncement(tx, u64(annID))
+	if err != nil || a.State != briefing.StateWithdrawn || a.PublishedAt == nil {
+		return notAddressed()
+	}
+	at := a.UpdatedAt
+	if a.WithdrawnAt != nil {
+		at = *a.WithdrawnAt
+	}
+	return &briefing.WithdrawnError{At: at, Reason: a.WithdrawReason}
 }
 
 func ids(annID, userID string) (uint64, uint64, error) {
@@ -65,13 +89,13 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		a, r, err := recipientOf(tx, an, un)
 		if err != nil {
-			return err
+			return withdrawnFor(tx, an, un)
 		}
 		if err := loadBody(tx, a); err != nil {
 			return err
 		}
-		b = briefingOf(a, r)
-		b.HTML = a.HTML
+		b = briefingOf(a, r, s.now())
+		b.HTML, b.TalkingPointsHTML = a.HTML, a.TalkingPointsHTML
 		unread = r.readAt == 0
 		return nil
 	})
@@ -164,6 +188,7 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 		return nil, err
 	}
 	var out []briefing.Briefing
+	now := s.now()
 	err = s.db.View(func(tx *bolt.Tx) error {
 		prefix := u64(un)
 		receipts := tx.Bucket(bReceipts)
@@ -178,7 +203,7 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 			if !briefing.Briefed(a) || r.departed {
 				continue
 			}
-			out = append(out, briefingOf(a, r))
+			out = append(out, briefingOf(a, r, now))
 		}
 		return nil
 	})

@@ -20,8 +20,10 @@ type storedAnnouncement struct {
 }
 
 type storedBody struct {
-	Markdown string `json:"markdown"`
-	HTML     string `json:"html,omitempty"`
+	Markdown          string `json:"markdown"`
+	HTML              string `json:"html,omitempty"`
+	TalkingPoints     string `json:"talking_points,omitempty"`
+	TalkingPointsHTML string `json:"talking_points_html,omitempty"`
 }
 
 func getAnnouncement(tx *bolt.Tx, key []byte) (*briefing.Announcement, error) {
@@ -44,7 +46,7 @@ func getAnnouncement(tx *bolt.Tx, key []byte) (*briefing.Announcement, error) {
 
 func putAnnouncement(tx *bolt.Tx, a *briefing.Announcement) error {
 	meta := *a
-	meta.Body = ""
+	meta.Body, meta.TalkingPoints = "", ""
 	v, err := json.Marshal(storedAnnouncement{Announcement: meta, Departments: a.Departments, ReleaseReason: a.ReleaseReason})
 	if err != nil {
 		return err
@@ -53,7 +55,7 @@ func putAnnouncement(tx *bolt.Tx, a *briefing.Announcement) error {
 }
 
 func putBody(tx *bolt.Tx, a *briefing.Announcement) error {
-	v, err := json.Marshal(storedBody{Markdown: a.Body, HTML: a.HTML})
+	v, err := json.Marshal(storedBody{Markdown: a.Body, HTML: a.HTML, TalkingPoints: a.TalkingPoints, TalkingPointsHTML: a.TalkingPointsHTML})
 	if err != nil {
 		return err
 	}
@@ -74,6 +76,7 @@ func loadBody(tx *bolt.Tx, a *briefing.Announcement) error {
 		}
 	}
 	a.Body, a.HTML = b.Markdown, b.HTML
+	a.TalkingPoints, a.TalkingPointsHTML = b.TalkingPoints, b.TalkingPointsHTML
 	return nil
 }
 

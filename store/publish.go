@@ -44,6 +44,9 @@ func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
 		if a.HTML, err = briefing.RenderMarkdown(a.Body); err != nil {
 			return briefing.Invalid("body", "the body could not be rendered: %v", err)
 		}
+		if a.TalkingPointsHTML, err = briefing.RenderMarkdown(a.TalkingPoints); err != nil {
+			return briefing.Invalid("talking_points", "the talking points could not be rendered: %v", err)
+		}
 		recipients, err := resolveAudience(tx, &a.Audience)
 		if err != nil {
 			return err

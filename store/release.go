@@ -82,6 +82,7 @@ func (s *Store) Withdraw(id, actor, reason string) (*briefing.Announcement, erro
 			return err
 		}
 		a.State, a.WithdrawnAt, a.UpdatedAt = briefing.StateWithdrawn, &now, now
+		a.WithdrawReason = reason
 		if err := putAnnouncement(tx, a); err != nil {
 			return err
 		}

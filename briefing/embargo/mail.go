@@ -237,6 +237,9 @@ func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery
 		n.subject = "Now public: " + a.Title
 		fmt.Fprintf(&b, "%s is now public. You were briefed on it; this is what customers and the press see:\n%s/news/%s\n",
 			a.Title, baseURL, a.Slug)
+		if tp := strings.TrimSpace(a.TalkingPoints); tp != "" {
+			fmt.Fprintf(&b, "\nWhat to tell customers:\n\n%s\n", tp)
+		}
 	case store.MailReminder:
 		n.subject = "Reminder: please acknowledge " + a.Title
 		fmt.Fprintf(&b, "You have not yet acknowledged the briefing %s.\n\nPlease read it and acknowledge it:\n%s\n",

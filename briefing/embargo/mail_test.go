@@ -314,7 +314,7 @@ func TestMailBackoff(t *testing.T) {
 
 func TestCompose(t *testing.T) {
 	a := &briefing.Announcement{ID: "7", Slug: "new-pricing-7", Title: "New pricing", Summary: "Prices change.",
-		Channels: []briefing.ChannelText{{ChannelID: "1"}}}
+		Channels: []briefing.ChannelText{{ChannelID: "1"}}, TalkingPoints: "- Old contracts keep their price."}
 	d := &briefing.Delivery{ChannelName: "press wire", Kind: channel.KindWebhook, Attempts: 8, LastError: "the receiver answered 500"}
 	base := "https://n.example"
 	tests := []struct {
@@ -323,7 +323,7 @@ func TestCompose(t *testing.T) {
 		wantBody    []string
 	}{
 		{store.MailBriefing, "New briefing: New pricing — please read and acknowledge", []string{"THE-LINK", "Prices change.", "14 days"}},
-		{store.MailReleased, "Now public: New pricing", []string{base + "/news/new-pricing-7"}},
+		{store.MailReleased, "Now public: New pricing", []string{base + "/news/new-pricing-7", "What to tell customers:", "Old contracts keep"}},
 		{store.MailReminder, "Reminder: please acknowledge New pricing", []string{"THE-LINK"}},
 		{store.MailDeliveryFailed, "Delivery failed: New pricing on press wire", []string{base + "/announcements/7", "answered 500", "8 attempt"}},
 	}

@@ -20,10 +20,12 @@ type draft struct {
 	Audience briefing.Audience      `json:"audience"`
 	Policy   briefing.Policy        `json:"policy"`
 	Channels []briefing.ChannelText `json:"channels"`
+	// TalkingPoints is "What to tell customers" (Markdown).
+	TalkingPoints string `json:"talking_points"`
 }
 
 func (d *draft) from(a *briefing.Announcement) {
-	*d = draft{a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels}
+	*d = draft{a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels, a.TalkingPoints}
 }
 
 // check catches what the domain's defaults would hide: a threshold of 0
@@ -37,6 +39,7 @@ func (d *draft) check() error {
 
 func (d *draft) apply(a *briefing.Announcement) {
 	a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels = d.Title, d.Summary, d.Body, d.Audience, d.Policy, d.Channels
+	a.TalkingPoints = d.TalkingPoints
 }
 
 func (s *Server) createAnnouncement(c *gin.Context) {

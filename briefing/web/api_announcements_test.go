@@ -241,7 +241,10 @@ func TestReleaseAndWithdraw(t *testing.T) {
 	wantStatus(t, "withdraw a draft with a reason", withdraw(draft.ID, s.salesMgr.Token), http.StatusOK)
 	wantError(t, "withdraw twice", withdraw(pub.ID, s.admin.Token), 409, "conflict", "")
 	wantError(t, "release after withdraw", release(pub.ID, s.admin.Token, map[string]any{"reason": "x"}), 409, "conflict", "")
-	wantError(t, "the withdrawn briefing", a.get("/api/v1/briefings/"+internal.ID, s.sales1.Token), 404, "not_found", "")
+	// API.md v1.1: a recipient opening a withdrawn briefing gets 410
+	// withdrawn (it was 404); anyone else still 404.
+	wantError(t, "the withdrawn briefing", a.get("/api/v1/briefings/"+internal.ID, s.sales1.Token), 410, "withdrawn", "")
+	wantError(t, "the withdrawn briefing to a stranger", a.get("/api/v1/briefings/"+internal.ID, s.outside.Token), 404, "not_found", "")
 	inbox := decode[inboxJSON](t, "inbox", a.get("/api/v1/briefings", s.sales1.Token), http.StatusOK)
 	for _, b := range inbox.Briefings {
 		if b.ID == internal.ID || b.ID == pub.ID {

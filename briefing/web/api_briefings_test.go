@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"firsthand/briefing"
 )
 
 type briefingJSON struct {
@@ -203,4 +206,63 @@ func TestQuestions(t *testing.T) {
 			t.Errorf("questions as %s: got the asker's name shown %v, want %v (%s)", tc.who.Email, shows, tc.seesAsker, r.Body)
 		}
 	}
+}
+
+// TestBriefingPublicStatus: GET /api/v1/briefings/{id} says what staff may
+// say outside, in the contract's precedence, and carries the talking
+// points rendered and sanitised.
+func TestBriefingPublicStatus(t *testing.T) {
+	a := newTestApp(t)
+	s := a.staff()
+	ch := a.webhook(s.admin, "wire")
+	future := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Second)
+	mk := func(title string, channels bool, notBefore *time.Time) string {
+		d := draftOf(title, "Sales")
+		if channels {
+			d["channels"] = []map[string]any{{"channel_id": ch}}
+		}
+		if notBefore != nil {
+			d["policy"] = map[string]any{"threshold": 0.5, "not_before": notBefore.Format(time.RFC3339)}
+		}
+		d["talking_points"] = "**Say** it is cheaper. <script>alert(1)</script>"
+		ann := a.create(s.author, d)
+		a.publish(s.author, ann.ID)
+		return ann.ID
+	}
+	internal := mk("Internal", false, &future)
+	embargoed := mk("Embargoed", true, &future)
+	pending := mk("Pending", true, nil)
+	released := mk("Released", true, nil)
+	wantStatus(t, "release", a.do(http.MethodPost, "/api/v1/announcements/"+released+"/release", s.salesMgr.Token,
+		map[string]string{"reason": "launch"}), http.StatusOK)
+
+	type public struct {
+		Public            string  `json:"public"`
+		NotBefore         *string `json:"not_before"`
+		ReleasedAt        *string `json:"released_at"`
+		TalkingPointsHTML string  `json:"talking_points_html"`
+	}
+	for _, tt := range []struct {
+		id, want               string
+		notBefore, releasedAt bool
+	}{
+		{internal, "internal", false, false},
+		{embargoed, "embargoed", true, false},
+		{pending, "pending", false, false},
+		{released, "released", false, true},
+	} {
+		got := decode[public](t, "briefing "+tt.want, a.get("/api/v1/briefings/"+tt.id, s.sales1.Token), http.StatusOK)
+		if got.Public != tt.want || (got.NotBefore != nil) != tt.notBefore || (got.ReleasedAt != nil) != tt.releasedAt {
+			t.Errorf("%s: got %+v", tt.want, got)
+		}
+		if tt.notBefore && *got.NotBefore != future.Format(time.RFC3339) {
+			t.Errorf("not_before = %s, want %s", *got.NotBefore, future.Format(time.RFC3339))
+		}
+		if !strings.Contains(got.TalkingPointsHTML, "<strong>Say</strong>") || strings.Contains(got.TalkingPointsHTML, "<script") {
+			t.Errorf("%s: talking_points_html = %q, want it rendered and sanitised", tt.want, got.TalkingPointsHTML)
+		}
+	}
+	long := draftOf("Long", "Sales")
+	long["talking_points"] = strings.Repeat("x", briefing.MaxTalkingPoints+1)
+	wantError(t, "talking points too long", a.do(http.MethodPost, "/api/v1/announcements", s.author.Token, long), 422, "invalid", "talking_points")
 }

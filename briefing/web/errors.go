@@ -45,6 +45,8 @@ func classify(err error) (int, apiError) {
 		return http.StatusNotFound, apiError{"not_found", msg, ""}
 	case errors.Is(err, briefing.ErrConflict):
 		return http.StatusConflict, apiError{"conflict", msg, field}
+	case errors.Is(err, briefing.ErrWithdrawn):
+		return http.StatusGone, apiError{"withdrawn", msg, ""}
 	case errors.Is(err, briefing.ErrRateLimited):
 		return http.StatusTooManyRequests, apiError{"rate_limited", msg, ""}
 	}

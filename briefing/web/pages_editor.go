@@ -18,6 +18,7 @@ import (
 // error re-renders these values, never the stored ones.
 type editorForm struct {
 	Title, Summary, Body          string
+	TalkingPoints                 string
 	All                           bool
 	Departments, Locations, Roles []string
 	People                        string
@@ -35,7 +36,7 @@ type channelChoice struct {
 // fromAnnouncement fills the form from a stored draft.
 func (f *editorForm) fromAnnouncement(a *briefing.Announcement, loc *time.Location) {
 	*f = editorForm{
-		Title: a.Title, Summary: a.Summary, Body: a.Body, All: a.Audience.All,
+		Title: a.Title, Summary: a.Summary, Body: a.Body, TalkingPoints: a.TalkingPoints, All: a.Audience.All,
 		Departments: a.Audience.Departments, Locations: a.Audience.Locations,
 		People:    strings.Join(a.Audience.Users, "\n"),
 		Threshold: formatPercent(a.Policy.Threshold), NotBefore: localInput(a.Policy.NotBefore, loc),
@@ -57,6 +58,7 @@ func (f *editorForm) fromAnnouncement(a *briefing.Announcement, loc *time.Locati
 func (f *editorForm) fromRequest(c *gin.Context) {
 	*f = editorForm{
 		Title: c.PostForm("title"), Summary: c.PostForm("summary"), Body: c.PostForm("body"),
+		TalkingPoints: c.PostForm("talking_points"),
 		All: c.PostForm("all") != "", Departments: c.PostFormArray("department"),
 		Locations: c.PostFormArray("location"), Roles: c.PostFormArray("role"), People: c.PostForm("people"),
 		Threshold: c.PostForm("threshold"), DeptThreshold: c.PostForm("dept_threshold"),
@@ -116,7 +118,7 @@ func (f *editorForm) audience() briefing.Audience {
 // apply writes the form onto a draft, collecting what cannot be read. The
 // domain's own validation runs in the store afterwards.
 func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channels map[string]*briefing.Channel, errs *formErrors) {
-	a.Title, a.Summary, a.Body = f.Title, f.Summary, f.Body
+	a.Title, a.Summary, a.Body, a.TalkingPoints = f.Title, f.Summary, f.Body, f.TalkingPoints
 	a.Audience = f.audience()
 	if t, ok := parsePercent(f.Threshold); ok {
 		a.Policy.Threshold = t
@@ -165,7 +167,7 @@ func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channel
 
 // draftFields maps the domain's field paths to the editor's controls.
 var draftFields = map[string]string{
-	"title": "title", "summary": "summary", "body": "body",
+	"title": "title", "summary": "summary", "body": "body", "talking_points": "talking_points",
 	"policy.threshold": "threshold", "policy.department_threshold": "dept_threshold",
 	"policy.not_before": "not_before", "policy.deadline": "deadline", "policy.on_deadline": "on_deadline_hold",
 	"audience": "audience", "audience.roles": "audience", "channels": "channels",
@@ -263,6 +265,7 @@ func (s *Server) editorSubmit(c *gin.Context) {
 	} else {
 		a, err = s.st.UpdateDraft(id, actor(c), func(d *briefing.Announcement) error {
 			d.Title, d.Summary, d.Body, d.Audience, d.Policy, d.Channels = a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels
+			d.TalkingPoints = a.TalkingPoints
 			return nil
 		})
 	}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -72,6 +74,11 @@ func (s *Server) briefingPage(c *gin.Context) { s.renderBriefing(c, http.StatusO
 func (s *Server) renderBriefing(c *gin.Context, status int, question, questionErr string) {
 	u := currentUser(c)
 	b, err := s.st.ReadBriefing(c.Param("id"), u.ID)
+	var gone *briefing.WithdrawnError
+	if errors.As(err, &gone) {
+		s.render(c, http.StatusGone, "briefing", "Withdrawn", "inbox", gin.H{"Withdrawn": gone})
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -81,7 +88,8 @@ func (s *Server) renderBriefing(c *gin.Context, status int, question, questionEr
 		s.fail(c, err)
 		return
 	}
-	s.render(c, status, "briefing", b.Title, "inbox", gin.H{"B": b, "HTML": trusted(b.HTML), "Questions": qs,
+	s.render(c, status, "briefing", b.Title, "inbox", gin.H{"B": b, "HTML": trusted(b.HTML),
+		"TalkingPoints": trustedOrNil(b.TalkingPointsHTML), "Questions": qs,
 		"Question": question, "Error": questionErr})
 }
 
@@ -105,4 +113,13 @@ func (s *Server) askForm(c *gin.Context) {
 		return
 	}
 	redirectFlash(c, "/briefings/"+id+"#questions", "Your question was sent to the authors.")
+}
+
+// trustedOrNil is trusted for HTML that may be empty: a template's with
+// then skips the section instead of showing an empty box.
+func trustedOrNil(html string) any {
+	if strings.TrimSpace(html) == "" {
+		return nil
+	}
+	return trusted(html)
 }
