@@ -56,9 +56,17 @@ func TestReadBriefing(t *testing.T) {
 		}
 	}
 
+	// API.md v1.1: a recipient of a withdrawn briefing learns when and
+	// why (it was not found); anyone else still does not find it.
 	_, err = s.Withdraw(a.ID, "admin", "pulled")
 	mustNoErr(t, err)
 	_, err = s.ReadBriefing(a.ID, u.ID)
+	wantKind(t, err, briefing.ErrWithdrawn)
+	var w *briefing.WithdrawnError
+	if !errors.As(err, &w) || w.Reason != "pulled" || w.At.IsZero() {
+		t.Errorf("withdrawn = %+v, want when and the reason", w)
+	}
+	_, err = s.ReadBriefing(a.ID, other.ID)
 	wantKind(t, err, briefing.ErrNotFound)
 }
 

@@ -243,7 +243,7 @@ func TestBriefingPublicStatus(t *testing.T) {
 		TalkingPointsHTML string  `json:"talking_points_html"`
 	}
 	for _, tt := range []struct {
-		id, want               string
+		id, want              string
 		notBefore, releasedAt bool
 	}{
 		{internal, "internal", false, false},

@@ -59,7 +59,7 @@ func (f *editorForm) fromRequest(c *gin.Context) {
 	*f = editorForm{
 		Title: c.PostForm("title"), Summary: c.PostForm("summary"), Body: c.PostForm("body"),
 		TalkingPoints: c.PostForm("talking_points"),
-		All: c.PostForm("all") != "", Departments: c.PostFormArray("department"),
+		All:           c.PostForm("all") != "", Departments: c.PostFormArray("department"),
 		Locations: c.PostFormArray("location"), Roles: c.PostFormArray("role"), People: c.PostForm("people"),
 		Threshold: c.PostForm("threshold"), DeptThreshold: c.PostForm("dept_threshold"),
 		NotBefore: c.PostForm("not_before"), Deadline: c.PostForm("deadline"), OnDeadline: c.PostForm("on_deadline"),
