@@ -23,7 +23,7 @@ func TestPageStaffNotices(t *testing.T) {
 	embargoed := a.published(o, "Embargoed news", briefing.Policy{NotBefore: &embargo}, chans, "Sales")
 	pending := a.published(o, "Pending news", briefing.Policy{}, chans, "Sales")
 	released := a.published(o, "Released news", briefing.Policy{}, chans, "Sales")
-	if _, err := a.st.Release(released.ID, "test", "launch"); err != nil {
+	if _, err := a.st.Release(released.ID, o.manager.User, "launch"); err != nil {
 		t.Fatal(err)
 	}
 	reader := o.sales[0]
