@@ -77,6 +77,11 @@ type Policy struct {
 	NotBefore           *time.Time `json:"not_before"`
 	Deadline            *time.Time `json:"deadline"`
 	OnDeadline          OnDeadline `json:"on_deadline"`
+	// RemindEveryHours, if set, has the scheduler remind whoever has not
+	// acknowledged at this pace while the announcement is in briefing, at
+	// most MaxScheduledReminders times (and once a day before a deadline
+	// in any case).
+	RemindEveryHours *int `json:"remind_every_hours,omitempty"`
 }
 
 // DefaultThreshold is the share of recipients who must acknowledge when the
@@ -125,6 +130,10 @@ type Announcement struct {
 	// the authors, or is due (a digest), and QuestionJob that mail's job.
 	QuestionMailAt *time.Time `json:"question_mail_at,omitempty"`
 	QuestionJob    string     `json:"question_job,omitempty"`
+	// ScheduledReminders counts the scheduler's paced reminders;
+	// DeadlineReminded says the one before the deadline went.
+	ScheduledReminders int  `json:"scheduled_reminders,omitempty"`
+	DeadlineReminded   bool `json:"deadline_reminded,omitempty"`
 
 	// HTML is the body rendered and sanitised once, at publish, and
 	// TalkingPointsHTML the talking points.
@@ -218,6 +227,9 @@ func (a *Announcement) Validate(channelExists func(id string) bool) error {
 	}
 	if p.OnDeadline != DeadlineHold && p.OnDeadline != DeadlineRelease {
 		return Invalid("policy.on_deadline", "on_deadline must be hold or release")
+	}
+	if h := p.RemindEveryHours; h != nil && (*h < MinRemindEveryHours || *h > MaxRemindEveryHours) {
+		return Invalid("policy.remind_every_hours", "remind_every_hours must be from %d to %d (a week)", MinRemindEveryHours, MaxRemindEveryHours)
 	}
 	if p.Deadline != nil && p.NotBefore != nil && p.Deadline.Before(*p.NotBefore) {
 		return Invalid("policy.deadline", "the deadline must not be before not_before")

@@ -92,6 +92,7 @@ func cloneAnnouncement(a *briefing.Announcement) *briefing.Announcement {
 	c.Policy.DepartmentThreshold = clonePtr(a.Policy.DepartmentThreshold)
 	c.Policy.NotBefore = clonePtr(a.Policy.NotBefore)
 	c.Policy.Deadline = clonePtr(a.Policy.Deadline)
+	c.Policy.RemindEveryHours = clonePtr(a.Policy.RemindEveryHours)
 	c.Channels = slices.Clone(a.Channels)
 	c.PublishedAt = clonePtr(a.PublishedAt)
 	c.ReleasedAt = clonePtr(a.ReleasedAt)

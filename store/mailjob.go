@@ -288,32 +288,41 @@ func (s *Store) Remind(annID string, by *briefing.User, requested string) (int, 
 		if err := briefing.CanRemind(a, scope, now); err != nil {
 			return err
 		}
-		department := scope.Department
-		total, depts := countsOf(tx, n)
-		count = total.Recipients - total.Acknowledged
-		if department != "" {
-			count = 0
-			for i, d := range a.Departments {
-				if d == department {
-					count = depts[i].Recipients - depts[i].Acknowledged
-				}
-			}
-		}
-		if count > 0 {
-			if err := enqueueMail(tx, mailJob{Kind: MailReminder, AnnouncementID: a.ID, Department: department}, now); err != nil {
-				return err
-			}
-			a.LastRemindedAt = &now
-			if a.Reminders == nil {
-				a.Reminders = map[string]time.Time{}
-			}
-			a.Reminders[department] = now
-			if err := putAnnouncement(tx, a); err != nil {
-				return err
-			}
-		}
-		return audit(tx, now, "user:"+by.ID, "announcement.remind", "announcement:"+a.ID,
-			jsonString(map[string]any{"department": department, "reminded": count}))
+		count, err = queueReminder(tx, a, scope.Department, "user:"+by.ID, now)
+		return err
 	})
 	return count, scope, err
+}
+
+// queueReminder is the reminder itself, manual or scheduled, once the
+// rules allowed it: a mail job to whoever in the department ("" for
+// everyone) has not acknowledged when it goes out, the time kept for the
+// pace rule, and the audit event. It says how many it reaches now.
+func queueReminder(tx *bolt.Tx, a *briefing.Announcement, department, actor string, now time.Time) (int, error) {
+	n := mustID(a.ID)
+	total, depts := countsOf(tx, n)
+	count := total.Recipients - total.Acknowledged
+	if department != "" {
+		count = 0
+		for i, d := range a.Departments {
+			if d == department {
+				count = depts[i].Recipients - depts[i].Acknowledged
+			}
+		}
+	}
+	if count > 0 {
+		if err := enqueueMail(tx, mailJob{Kind: MailReminder, AnnouncementID: a.ID, Department: department}, now); err != nil {
+			return 0, err
+		}
+		a.LastRemindedAt = &now
+		if a.Reminders == nil {
+			a.Reminders = map[string]time.Time{}
+		}
+		a.Reminders[department] = now
+	}
+	if err := putAnnouncement(tx, a); err != nil {
+		return 0, err
+	}
+	return count, audit(tx, now, actor, "announcement.remind", "announcement:"+a.ID,
+		jsonString(map[string]any{"department": department, "reminded": count}))
 }

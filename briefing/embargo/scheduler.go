@@ -60,6 +60,9 @@ type Options struct {
 	CheckEvery time.Duration
 	// MaxInFlight caps the deliveries sent at once. Default 8.
 	MaxInFlight int
+	// RemindEvery is how often scheduled reminders are looked for.
+	// Default 30 s.
+	RemindEvery time.Duration
 }
 
 // workerRestart is the interval of the loop jobs: how soon gocron runs a
@@ -122,6 +125,9 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 8
 	}
+	if opts.RemindEvery <= 0 {
+		opts.RemindEvery = 30 * time.Second
+	}
 	log := opts.Logger.With("component", "embargo")
 	s := &Scheduler{
 		st: st, opts: opts, log: log,
@@ -170,6 +176,10 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 		// before not_before; manual deliveries' one reminder.
 		{"check-channels", every(opts.CheckEvery), func() { s.checkChannels(s.sendCtx) }},
 		{"remind-manual", every(time.Minute), s.remindManual},
+		// Scheduled reminders: their times live on the announcements, so
+		// a sweep finds them after a restart too; a reminder is due to
+		// the hour, and half a minute late is on time.
+		{"remind", every(opts.RemindEvery), s.remind},
 	}
 	for _, j := range jobs {
 		if _, err := gs.NewJob(j.def, gocron.NewTask(j.task), gocron.WithName(j.name), now); err != nil {
@@ -231,5 +241,18 @@ func (s *Scheduler) pruneSessions() {
 		s.log.Error("pruning expired links failed", "err", err)
 	} else if n > 0 {
 		s.log.Debug("pruned expired links", "count", n)
+	}
+}
+
+// remind sends the scheduled reminders that are due and wakes the mail
+// worker for them.
+func (s *Scheduler) remind() {
+	ids, err := s.st.SweepReminders()
+	if err != nil {
+		s.log.Error("scheduled reminders failed", "err", err)
+	}
+	if len(ids) > 0 {
+		s.log.Info("scheduled reminders queued", "announcements", ids)
+		signal(s.wakeMail)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -275,5 +276,42 @@ func TestShutdownGivesUp(t *testing.T) {
 	}
 	if d := deliveryOn(t, st, a, ch); d.State != briefing.DeliveryPending || d.Attempts != 0 {
 		t.Errorf("after an impatient shutdown: delivery %s with %d attempts, want pending with 0", d.State, d.Attempts)
+	}
+}
+
+// TestScheduledReminderIsMailed: the remind job finds a reminder that fell
+// due (policy.remind_every_hours) and the reminder mail goes out with the
+// person's link, only to whoever has not acknowledged.
+func TestScheduledReminderIsMailed(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	var mu sync.Mutex
+	now := time.Now().UTC()
+	st.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv := newSMTP(t, 0)
+	author := addUser(t, st, "author@example.com", "PR", briefing.RoleAuthor)
+	e1 := addUser(t, st, "e1@example.com", "Sales")
+	e2 := addUser(t, st, "e2@example.com", "Sales")
+	every := 4
+	a := draft(t, st, author, briefing.Policy{RemindEveryHours: &every})
+	publish(t, st, a)
+	ack(t, st, a, e1)
+	start(t, st, Options{Mailer: srv.mailer(t), MailBackoff: fastBackoff, RemindEvery: 20 * time.Millisecond})
+	waitMailed(t, st, srv, 2) // the briefing mail to both
+
+	mu.Lock()
+	now = now.Add(4 * time.Hour)
+	mu.Unlock()
+	eventually(t, 10*time.Second, "the reminder mailed", func() bool {
+		acc, _ := srv.got()
+		return len(acc) == 3
+	})
+	acc, _ := srv.got()
+	r := acc[2]
+	if r.to != e2.Email || !strings.HasPrefix(r.subject, "Reminder:") || !strings.Contains(r.body, "https://news.example.com/b/fl_") {
+		t.Errorf("the reminder: to %s, %q\n%s", r.to, r.subject, r.body)
+	}
+	if got := announcement(t, st, a.ID); got.ScheduledReminders != 1 {
+		t.Errorf("ScheduledReminders = %d, want 1", got.ScheduledReminders)
 	}
 }

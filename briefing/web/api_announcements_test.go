@@ -431,3 +431,22 @@ func TestReadinessDeparted(t *testing.T) {
 		}
 	}
 }
+
+// TestRemindEveryHoursBounds: policy.remind_every_hours is 1 to 168.
+func TestRemindEveryHoursBounds(t *testing.T) {
+	a := newTestApp(t)
+	s := a.staff()
+	for _, tt := range []struct {
+		hours  int
+		status int
+	}{{0, 422}, {169, 422}, {1, 201}, {168, 201}} {
+		d := draftOf("Paced", "Sales")
+		d["policy"] = map[string]any{"threshold": 0.8, "remind_every_hours": tt.hours}
+		r := a.do(http.MethodPost, "/api/v1/announcements", s.author.Token, d)
+		if tt.status == 422 {
+			wantError(t, "remind_every_hours out of range", r, 422, "invalid", "policy.remind_every_hours")
+		} else {
+			wantStatus(t, "remind_every_hours in range", r, tt.status)
+		}
+	}
+}

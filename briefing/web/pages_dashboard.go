@@ -69,8 +69,10 @@ type dashboardView struct {
 	Questions                                      []*briefing.Question
 	Unanswered                                     int
 	LastRemind, NextRemind, ReleaseBlocked, Reason string
-	Form                                           dashForm
-	Live                                           bool
+	// NextScheduled is when the scheduler reminds next, in words.
+	NextScheduled string
+	Form          dashForm
+	Live          bool
 }
 
 func (s *Server) dashboardPage(c *gin.Context) { s.renderDashboard(c, http.StatusOK, dashForm{}) }
@@ -158,6 +160,12 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		v.CanRemind = err == nil || errors.Is(err, briefing.ErrRateLimited)
 		if next := a.NextReminder(scope.Department); now.Before(next) {
 			v.NextRemind = fmtTime(next) + " (" + inAbout(now, next) + ")"
+		}
+	}
+	if next, ok := briefing.NextScheduledReminder(a); ok {
+		v.NextScheduled = fmtTime(next.At) + " (" + inAbout(now, next.At) + ")"
+		if next.Deadline {
+			v.NextScheduled += ", a day before the deadline"
 		}
 	}
 	if briefing.EmbargoHolds(a, now) != nil {

@@ -267,3 +267,25 @@ func TestPageDashboardLinksUnansweredQuestions(t *testing.T) {
 	pgWant(t, "dashboard", r, http.StatusOK)
 	pgContains(t, "dashboard", r.Body, `<a class="tag tag-q" href="#questions" data-unanswered>2 questions to answer</a>`, `id="questions"`)
 }
+
+// TestPageDashboardShowsNextReminder: with remind_every_hours the
+// dashboard says when the scheduler reminds next, in the reader's zone.
+func TestPageDashboardShowsNextReminder(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	every := 24
+	ann := a.published(o, "Paced", briefing.Policy{RemindEveryHours: &every}, nil, "Sales")
+	r := a.send(&o.author, http.MethodGet, "/announcements/"+ann.ID, nil, "", "Europe/Berlin")
+	pgWant(t, "dashboard", r, http.StatusOK)
+	next := ann.PublishedAt.Add(24 * time.Hour)
+	pgContains(t, "dashboard", r.Body, "data-next-reminder>Next reminder "+when(mustZone(t, "Europe/Berlin"))(next))
+}
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}

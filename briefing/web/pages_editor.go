@@ -25,6 +25,7 @@ type editorForm struct {
 	Threshold, DeptThreshold      string // percentages as typed
 	NotBefore, Deadline           string // datetime-local values in the viewer's zone
 	OnDeadline                    string
+	RemindEvery                   string                   // hours, as typed
 	Channels                      map[string]channelChoice // by channel id
 }
 
@@ -41,7 +42,8 @@ func (f *editorForm) fromAnnouncement(a *briefing.Announcement, loc *time.Locati
 		People:    strings.Join(a.Audience.Users, "\n"),
 		Threshold: formatPercent(a.Policy.Threshold), NotBefore: localInput(a.Policy.NotBefore, loc),
 		Deadline: localInput(a.Policy.Deadline, loc), OnDeadline: string(a.Policy.OnDeadline),
-		Channels: map[string]channelChoice{},
+		RemindEvery: formatHours(a.Policy.RemindEveryHours),
+		Channels:    map[string]channelChoice{},
 	}
 	for _, r := range a.Audience.Roles {
 		f.Roles = append(f.Roles, string(r))
@@ -63,7 +65,8 @@ func (f *editorForm) fromRequest(c *gin.Context) {
 		Locations: c.PostFormArray("location"), Roles: c.PostFormArray("role"), People: c.PostForm("people"),
 		Threshold: c.PostForm("threshold"), DeptThreshold: c.PostForm("dept_threshold"),
 		NotBefore: c.PostForm("not_before"), Deadline: c.PostForm("deadline"), OnDeadline: c.PostForm("on_deadline"),
-		Channels: map[string]channelChoice{},
+		RemindEvery: c.PostForm("remind_every"),
+		Channels:    map[string]channelChoice{},
 	}
 	on := c.PostFormArray("channel") // parses the body: PostForm is filled from here on
 	for key, vals := range c.Request.PostForm {
@@ -80,6 +83,13 @@ func (f *editorForm) fromRequest(c *gin.Context) {
 
 // formatPercent writes a share of 1 as the percentage an author typed:
 // the float noise of the division (66.50000000000001) is rounded away.
+func formatHours(h *int) string {
+	if h == nil {
+		return ""
+	}
+	return strconv.Itoa(*h)
+}
+
 func formatPercent(f float64) string {
 	return strconv.FormatFloat(math.Round(f*100*1e9)/1e9, 'f', -1, 64)
 }
@@ -144,6 +154,15 @@ func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channel
 	if f.OnDeadline == string(briefing.DeadlineRelease) {
 		a.Policy.OnDeadline = briefing.DeadlineRelease
 	}
+	a.Policy.RemindEveryHours = nil
+	if v := strings.TrimSpace(f.RemindEvery); v != "" {
+		// The range is the domain's (Validate); here only that it is a number.
+		if h, err := strconv.Atoi(v); err == nil {
+			a.Policy.RemindEveryHours = &h
+		} else {
+			errs.Add("remind_every", "Enter a whole number of hours from 1 to 168, or leave it empty for no scheduled reminders")
+		}
+	}
 	a.Channels = []briefing.ChannelText{}
 	ids := make([]string, 0, len(f.Channels))
 	for id, ch := range f.Channels {
@@ -170,7 +189,8 @@ var draftFields = map[string]string{
 	"title": "title", "summary": "summary", "body": "body", "talking_points": "talking_points",
 	"policy.threshold": "threshold", "policy.department_threshold": "dept_threshold",
 	"policy.not_before": "not_before", "policy.deadline": "deadline", "policy.on_deadline": "on_deadline_hold",
-	"audience": "audience", "audience.roles": "audience", "channels": "channels",
+	"policy.remind_every_hours": "remind_every",
+	"audience":                  "audience", "audience.roles": "audience", "channels": "channels",
 }
 
 // channelOption is one channel in the editor's picker.
