@@ -42,7 +42,7 @@ func CanRetry(a *Announcement, d *Delivery, notPosted bool) error {
 		return err
 	}
 	if a.State != StateReleased {
-		return Conflict("the announcement is %s: only a released one is delivered", a.State)
+		return Conflict("the announcement is %s: only a released one is delivered", a.State.Phrase())
 	}
 	return nil
 }

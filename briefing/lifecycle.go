@@ -14,7 +14,7 @@ import (
 // CanEdit reports whether a's content may be changed: only a draft.
 func CanEdit(a *Announcement) error {
 	if a.State != StateDraft {
-		return Conflict("the announcement is %s: only a draft can be edited", a.State)
+		return Conflict("the announcement is %s: only a draft can be edited", a.State.Phrase())
 	}
 	return nil
 }
@@ -22,7 +22,7 @@ func CanEdit(a *Announcement) error {
 // CanPublish reports whether a may be briefed to its audience: only a draft.
 func CanPublish(a *Announcement) error {
 	if a.State != StateDraft {
-		return Conflict("the announcement is %s: only a draft can be published", a.State)
+		return Conflict("the announcement is %s: only a draft can be published", a.State.Phrase())
 	}
 	return nil
 }
@@ -45,7 +45,7 @@ func CanRelease(actor *User, a *Announcement) error {
 	case a.Internal():
 		return Conflict("the announcement has no channels: it is internal and is never released")
 	case a.State != StateBriefing:
-		return Conflict("the announcement is %s: only one in briefing can be released", a.State)
+		return Conflict("the announcement is %s: only one in briefing can be released", a.State.Phrase())
 	}
 	return nil
 }
@@ -99,7 +99,7 @@ func CanWithdraw(a *Announcement) error {
 // the same people (ErrRateLimited, saying from when).
 func CanRemind(a *Announcement, scope Scope, now time.Time) error {
 	if a.State != StateBriefing {
-		return Conflict("the announcement is %s: reminders go out only while it is in briefing", a.State)
+		return Conflict("the announcement is %s: reminders go out only while it is in briefing", a.State.Phrase())
 	}
 	if next := a.NextReminder(scope.Department); now.Before(next) {
 		return RateLimited("these people were reminded less than an hour ago: the next reminder is possible from %s",

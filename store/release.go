@@ -12,12 +12,21 @@ import (
 // transaction that changed its counters (or the clock's sweep), and
 // releases it there if the gate is open.
 func gate(tx *bolt.Tx, a *briefing.Announcement, now time.Time) (bool, error) {
+	return gateBy(tx, a, now, false)
+}
+
+// gateBy is gate; byClock says the clock (not an acknowledgement) asks, so
+// that the release names its true reason (ReleaseDecision.ByClock).
+func gateBy(tx *bolt.Tx, a *briefing.Announcement, now time.Time, byClock bool) (bool, error) {
 	if !briefing.Gated(a) { // spares the counters of everything else
 		return false, nil
 	}
 	n := mustID(a.ID)
 	total, depts := countsOf(tx, n)
 	d := briefing.Decide(a, briefing.ComputeReadiness(a, total, depts, now), now)
+	if byClock {
+		d = d.ByClock(a)
+	}
 	if !d.Release {
 		return false, nil
 	}
@@ -139,7 +148,7 @@ func (s *Store) SweepGates() (released []string, err error) {
 			if err != nil {
 				return err
 			}
-			if ok, err := gate(tx, a, now); err != nil {
+			if ok, err := gateBy(tx, a, now, true); err != nil {
 				return err
 			} else if ok {
 				released = append(released, a.ID)

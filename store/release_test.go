@@ -213,6 +213,9 @@ func TestGateEmbargo(t *testing.T) {
 	if again, _ := s.SweepGates(); len(again) != 0 {
 		t.Errorf("a second sweep released %v again", again)
 	}
+	if got, _ := s.Announcement(a.ID); got.ReleaseReason != briefing.ReasonEmbargo {
+		t.Errorf("release reason at the embargo = %q, want %q", got.ReleaseReason, briefing.ReasonEmbargo)
+	}
 	if instants, _ := s.GateInstants(); !instants[a.ID].IsZero() {
 		t.Errorf("GateInstants still lists the released %s", a.ID)
 	}

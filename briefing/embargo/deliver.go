@@ -215,7 +215,7 @@ func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) 
 	if a.State != briefing.StateReleased || a.ReleasedAt == nil {
 		// The store never leaves such a row in the outbox; this guard keeps
 		// the invariant "nothing goes out before the gate opened" local.
-		return store.Attempt{Err: fmt.Errorf("the announcement is %s, not released: nothing goes out", a.State), GiveUp: true}, true
+		return store.Attempt{Err: fmt.Errorf("the announcement is %s, not released: nothing goes out", a.State.Phrase()), GiveUp: true}, true
 	}
 	c, err := s.st.Channel(d.ChannelID)
 	if err != nil {

@@ -49,6 +49,12 @@ func (s *Server) receipts(c *gin.Context) {
 // receiptsCSV streams every matching receipt, unpaged: an export never
 // silently drops people.
 func (s *Server) receiptsCSV(c *gin.Context, f store.ReceiptFilter) {
+	s.receiptsCSVWhere(c, f, nil)
+}
+
+// receiptsCSVWhere streams the receipts that keep accepts (nil: all of
+// them): the dashboard's "not acknowledged" tab is two statuses.
+func (s *Server) receiptsCSVWhere(c *gin.Context, f store.ReceiptFilter, keep func(briefing.Receipt) bool) {
 	a, err := s.st.Announcement(c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
@@ -66,6 +72,9 @@ func (s *Server) receiptsCSV(c *gin.Context, f store.ReceiptFilter) {
 	w := newCSVWriter(c.Writer)
 	_ = w.Write([]string{"user_id", "email", "name", "department", "status", "read_at", "acknowledged_at"})
 	_, err = s.st.Receipts(c.Param("id"), f, func(r briefing.Receipt) error {
+		if keep != nil && !keep(r) {
+			return nil
+		}
 		return w.Write([]string{r.UserID, r.Email, r.Name, r.Department, string(r.Status()), csvTime(r.ReadAt), csvTime(r.AcknowledgedAt)})
 	})
 	w.Flush()

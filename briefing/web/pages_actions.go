@@ -33,7 +33,7 @@ func (s *Server) remindForm(c *gin.Context) {
 	}
 	msg := "Nobody to remind: everyone has acknowledged."
 	if n > 0 {
-		who := thousands(n) + " people who have not acknowledged"
+		who := people(n) + " who " + hasHave(n) + " not acknowledged"
 		if !scope.All() {
 			who += " in " + scope.Department
 		}

@@ -183,6 +183,8 @@ func releaseReason(r string) string {
 		return "released by hand"
 	case "deadline":
 		return "released at the deadline"
+	case briefing.ReasonEmbargo:
+		return "released when the embargo passed: enough staff had acknowledged before"
 	}
 	return r
 }
@@ -229,8 +231,17 @@ func gateChecklist(a *briefing.Announcement, r briefing.Readiness, need int, now
 		if a.Policy.OnDeadline == briefing.DeadlineRelease {
 			then = "it is released anyway (never before the embargo)"
 		}
-		out = append(out, gateLine{Met: !now.Before(*dl), Label: "Deadline",
-			Detail: "At " + at(dl) + " (" + inAbout(now, *dl) + ") " + then + "."})
+		passed := !now.Before(*dl)
+		line := gateLine{Label: "Deadline", Detail: "At " + at(dl) + " (" + inAbout(now, *dl) + ") " + then + "."}
+		switch {
+		case passed && a.Policy.OnDeadline == briefing.DeadlineRelease:
+			line.Met = true // the deadline opens the gate (the embargo still holds)
+		case passed:
+			// A held deadline opens nothing: it is not "met", it is over.
+			line.Label = "Deadline passed"
+			line.Detail = "Passed " + at(dl) + ": it keeps waiting for the threshold."
+		}
+		out = append(out, line)
 	}
 	return out
 }

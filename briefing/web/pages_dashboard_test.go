@@ -289,3 +289,50 @@ func mustZone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestGateChecklistHeldDeadline: a deadline that passed with on_deadline
+// hold is not shown as met (it opened nothing); with release it is.
+func TestGateChecklistHeldDeadline(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	past := now.Add(-time.Hour)
+	at := when(time.UTC)
+	for _, tt := range []struct {
+		on   briefing.OnDeadline
+		met  bool
+		want string
+	}{
+		{briefing.DeadlineHold, false, "it keeps waiting for the threshold"},
+		{briefing.DeadlineRelease, true, "released anyway"},
+	} {
+		a := &briefing.Announcement{State: briefing.StateBriefing, Policy: briefing.Policy{Threshold: 0.8, Deadline: &past, OnDeadline: tt.on}}
+		lines := gateChecklist(a, briefing.Readiness{Threshold: 0.8, Recipients: 10}, 8, now, at)
+		dl := lines[len(lines)-1]
+		if dl.Met != tt.met || !strings.Contains(dl.Detail, tt.want) {
+			t.Errorf("%s: deadline line = %+v, want met %v and %q", tt.on, dl, tt.met, tt.want)
+		}
+	}
+}
+
+// TestPageDashboardCSVFollowsTheTab: the dashboard's CSV link exports the
+// list on the screen (its tab and department), and the export honours it.
+func TestPageDashboardCSVFollowsTheTab(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ann := a.published(o, "CSV", briefing.Policy{}, nil, "Sales", "Support")
+	if _, err := a.st.Acknowledge(ann.ID, o.sales[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	path := "/announcements/" + ann.ID
+	r := a.get(o.author, path+"?status=acknowledged&department=Sales")
+	pgContains(t, "acknowledged tab", r.Body, `href="`+path+`/receipts.csv?status=acknowledged&amp;department=Sales"`)
+	csv := a.get(o.author, path+"/receipts.csv?status=acknowledged&department=Sales")
+	pgWant(t, "csv of the acknowledged", csv, http.StatusOK)
+	if !strings.Contains(csv.Body, o.sales[0].Email) || strings.Contains(csv.Body, o.sales[1].Email) {
+		t.Errorf("the acknowledged CSV:\n%s", csv.Body)
+	}
+	open := a.get(o.author, path+"/receipts.csv?status=open")
+	if strings.Contains(open.Body, o.sales[0].Email) || !strings.Contains(open.Body, o.support[0].Email) {
+		t.Errorf("the not-acknowledged CSV:\n%s", open.Body)
+	}
+	pgContains(t, "default tab", a.get(o.author, path).Body, `receipts.csv?status=open"`)
+}

@@ -116,9 +116,10 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 	if p.Next != "" {
 		p.Next = base + "status=" + p.Status + "&after=" + url.QueryEscape(p.Next) + "#people"
 	}
-	p.CSV = "/announcements/" + a.ID + "/receipts.csv"
+	// The export is of the list on the screen: its tab and its department.
+	p.CSV = "/announcements/" + a.ID + "/receipts.csv?status=" + url.QueryEscape(p.Status)
 	if dept != "" && !p.Scoped {
-		p.CSV += "?department=" + url.QueryEscape(dept)
+		p.CSV += "&department=" + url.QueryEscape(dept)
 	}
 	return p, err
 }
@@ -126,5 +127,17 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 // receiptsCSVPage is the export behind a plain link: the API's CSV wants
 // an Accept header that a link cannot send.
 func (s *Server) receiptsCSVPage(c *gin.Context) {
-	s.receiptsCSV(c, store.ReceiptFilter{Department: c.Query("department"), Viewer: currentUser(c)})
+	f := store.ReceiptFilter{Department: c.Query("department"), Viewer: currentUser(c)}
+	switch st := c.Query("status"); st {
+	case "", "all":
+	case "open":
+		s.receiptsCSVWhere(c, f, func(r briefing.Receipt) bool { return r.AcknowledgedAt == nil })
+		return
+	case "pending", "read", "acknowledged":
+		f.Status = briefing.ReceiptStatus(st)
+	default:
+		s.fail(c, briefing.NotFound("there is no list of %q people", st))
+		return
+	}
+	s.receiptsCSV(c, f)
 }

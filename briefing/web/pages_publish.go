@@ -145,5 +145,5 @@ func (s *Server) publishForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, "/announcements/"+a.ID, "Published: "+thousands(a.Recipients)+" people have it in their inbox now.")
+	redirectFlash(c, "/announcements/"+a.ID, "Published: "+people(a.Recipients)+" "+hasHave(a.Recipients)+" it in their inbox now.")
 }

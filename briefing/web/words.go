@@ -13,3 +13,11 @@ func people(n int) string {
 	}
 	return thousands(n) + " people"
 }
+
+// hasHave agrees the verb with a count of people.
+func hasHave(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
+}
