@@ -63,6 +63,10 @@ func (s *Server) signedIn(c *gin.Context) {
 		return
 	}
 	if !isAPI(c) {
+		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+			s.signInAgain(c)
+			return
+		}
 		c.Redirect(http.StatusSeeOther, "/?next="+urlEscape(c.Request.URL.RequestURI()))
 		c.Abort()
 		return

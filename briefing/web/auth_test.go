@@ -50,6 +50,14 @@ func TestCrossOriginGuard(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := a.send(tt.r)
+			if tt.status == 403 && !strings.HasPrefix(tt.r.path, "/api/") {
+				// A page's refusal is a page (it was the API's JSON body).
+				wantStatus(t, tt.name, r, 403)
+				if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(r.Body), "Cross-site request refused") {
+					t.Errorf("%s: got %s %s, want the HTML error page", tt.name, ct, r.Body)
+				}
+				return
+			}
 			if tt.status == 403 {
 				wantError(t, tt.name, r, 403, "forbidden", "")
 				return

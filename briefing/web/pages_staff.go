@@ -13,6 +13,10 @@ import (
 type signInData struct {
 	Email, Next, Error string
 	OIDC               string // the identity provider's button, or ""
+	// Resume and Carry bring an editor's text through the sign-in after a
+	// session ended (signin_again.go).
+	Resume string
+	Carry  []hiddenField
 }
 
 // home is the sign-in form for visitors and the inbox for people signed in.
@@ -46,9 +50,23 @@ func (s *Server) home(c *gin.Context) {
 func (s *Server) signInForm(c *gin.Context) {
 	cr := credentials{Email: c.PostForm("email"), Password: c.PostForm("password")}
 	next := safeNext(c.PostForm("next"))
-	if _, err := s.signIn(c, cr); err != nil {
+	u, err := s.signIn(c, cr)
+	if err != nil {
 		status, body := classify(err)
-		s.render(c, status, "signin", "Sign in", "", signInData{Email: cr.Email, Next: next, Error: body.Message, OIDC: s.oidcButton()})
+		d := signInData{Email: cr.Email, Next: next, Error: body.Message, Resume: c.PostForm("resume"), OIDC: s.oidcButton()}
+		if d.Resume != "" {
+			for name, vals := range c.Request.PostForm {
+				if name != "email" && name != "password" && name != "next" && name != "resume" {
+					for _, v := range vals {
+						d.Carry = append(d.Carry, hiddenField{name, v})
+					}
+				}
+			}
+		}
+		s.render(c, status, "signin", "Sign in", "", d)
+		return
+	}
+	if c.PostForm("resume") == "editor" && s.resumeEditor(c, u, next) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, next)
