@@ -69,8 +69,37 @@
       showKind();
     }
 
+    audienceCount();
     live();
   });
+
+  // The editor's audience count follows the boxes as they are ticked: the
+  // form goes as its "Update count" button sends it (nothing is saved) and
+  // the count is taken from the answer. Without JavaScript the button does
+  // the same.
+  function audienceCount() {
+    var aud = document.getElementById("audience");
+    var form = aud && aud.closest("form");
+    if (!form || !window.fetch || !window.URLSearchParams) { return; }
+    var timer = null;
+    var recount = function () {
+      var data = new FormData(form);
+      data.set("action", "count");
+      fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" })
+        .then(function (res) {
+          if (!res.ok) { throw new Error(res.status); }
+          return res.text();
+        }).then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var fresh = doc.querySelector('[data-live="count"]');
+          var box = aud.querySelector('[data-live="count"]');
+          if (fresh && box) { box.innerHTML = fresh.innerHTML; }
+        }).catch(function () { /* the button still counts */ });
+    };
+    var later = function (ms) { clearTimeout(timer); timer = setTimeout(recount, ms); };
+    aud.addEventListener("change", function () { later(150); });
+    aud.addEventListener("input", function (e) { if (e.target.tagName === "TEXTAREA") { later(600); } });
+  }
 
   // The readiness dashboard keeps itself current: it polls the readiness
   // API, writes the numbers and the department bars, and when something
