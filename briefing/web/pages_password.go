@@ -106,7 +106,7 @@ type forgotData struct {
 }
 
 func (s *Server) forgotPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "password_forgot", "Forgot your password?", "", forgotData{Email: c.Query("email")})
+	s.render(c, http.StatusOK, "password_forgot", "Forgot your password?", "", forgotData{})
 }
 
 // forgotForm answers alike for every address, as the API does.
