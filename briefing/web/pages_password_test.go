@@ -187,3 +187,31 @@ func TestNoMailServerIsHonest(t *testing.T) {
 		t.Error("the refused import created the person anyway")
 	}
 }
+
+// TestPeoplePageInvites: the people page invites one person, and
+// everyone without a password, through the same mail.
+func TestPeoplePageInvites(t *testing.T) {
+	a, box := newMailApp(t)
+	a.addUser(person{Email: "admin@example.com", Roles: []briefing.Role{briefing.RoleAdmin}, Password: "the admin password"})
+	cookie := a.signIn("admin@example.com", "the admin password").Value
+	one := a.user("one@example.com", "Sales")
+	a.user("two@example.com", "Sales")
+	a.addUser(person{Email: "has.password@example.com", Password: "a long password"})
+	page := a.page("/admin/users/"+one.ID, cookie)
+	if !bytes.Contains(page.Body, []byte(`action="/admin/users/`+one.ID+`/invite"`)) {
+		t.Fatal("the person's page has no Invite button")
+	}
+	r := a.form("/admin/users/"+one.ID+"/invite", cookie, nil)
+	wantStatus(t, "invite one", r, http.StatusSeeOther)
+	box.waitFor(t, "one@example.com", 1)
+	r = a.form("/admin/users/invite", cookie, nil)
+	wantStatus(t, "invite everyone without a password", r, http.StatusSeeOther)
+	box.waitFor(t, "two@example.com", 1)
+	box.waitFor(t, "one@example.com", 2)
+	if got := box.to("has.password@example.com"); len(got) != 0 {
+		t.Errorf("someone with a password was invited: %v", got)
+	}
+	if got := box.to("admin@example.com"); len(got) != 0 {
+		t.Errorf("the admin (with a password) was invited: %v", got)
+	}
+}
