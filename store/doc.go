@@ -5,6 +5,7 @@
 //
 //	meta               "schema" → uint64 schema version; "secret_key_id" → the 4-byte id of the
 //	                   key that seals channel configs; "scrub" → set while the file must be compacted
+//	                   "settings" → JSON briefing.Settings (absent: the defaults)
 //	users              userID → 0x01 | flags | created_at | uvarint id | strings | roles | password hash
 //	                   (binary briefing.User, laid out in user_codec.go; JSON before schema 3)
 //	users_by_email     normalised e-mail → userID

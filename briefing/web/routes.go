@@ -37,6 +37,7 @@ func (s *Server) routes(r *gin.Engine) {
 	in := api.Group("", s.signedIn)
 	in.DELETE("/session", s.signOutAPI)
 	in.GET("/me", s.me)
+	in.GET("/settings", s.settingsAPI)
 	in.GET("/briefings", s.inboxAPI)
 	in.GET("/briefings/:id", s.briefingAPI)
 	in.POST("/briefings/:id/ack", s.ackAPI)
@@ -76,6 +77,7 @@ func (s *Server) routes(r *gin.Engine) {
 	admins.POST("/channels/:id/test", s.testChannel)
 	admins.GET("/audit", s.auditLog)
 	admins.GET("/backup", s.backup)
+	admins.PATCH("/settings", s.patchSettingsAPI)
 	// The import takes a whole directory in one request.
 	r.POST("/api/v1/users/import", s.limitBody(MaxImportBody), s.authenticate, s.signedIn, s.requireAny(admin), s.importUsers)
 
@@ -137,4 +139,6 @@ func (s *Server) routes(r *gin.Engine) {
 	padmin.POST("/channels/:id/check", s.checkChannelForm)
 	padmin.POST("/channels/:id/disabled", s.channelDisabledForm)
 	padmin.GET("/audit", s.auditAdminPage)
+	padmin.GET("/settings", s.settingsAdminPage)
+	padmin.POST("/settings", s.saveSettingsForm)
 }
