@@ -115,6 +115,11 @@ type Announcement struct {
 	// "" for every recipient.
 	Reminders  map[string]time.Time `json:"reminders,omitempty"`
 	Recipients int                  `json:"recipients"`
+	// Privacy is the mode the announcement was published under, and
+	// MinGroup the smallest group of aggregate mode then: they govern it
+	// for good (privacy.go). Empty before publish.
+	Privacy  Privacy `json:"privacy,omitempty"`
+	MinGroup int     `json:"min_group,omitempty"`
 
 	// HTML is the body rendered and sanitised once, at publish.
 	HTML string `json:"-"`

@@ -144,8 +144,13 @@ func (s *Store) Acknowledge(annID, userID string) (AckResult, error) {
 		if err := bumpCounters(tx, an, r.dept, read, 1); err != nil {
 			return err
 		}
-		if err := audit(tx, now, "user:"+formatID(un), actionAcknowledge, "announcement:"+formatID(an), ""); err != nil {
-			return err
+		// In works-council mode the log would be a second, person-level
+		// record of the receipt that admins can read: the receipt is the
+		// only one.
+		if briefing.PersonLevelVisible(a) {
+			if err := audit(tx, now, "user:"+formatID(un), actionAcknowledge, "announcement:"+formatID(an), ""); err != nil {
+				return err
+			}
 		}
 		res.Released, err = gate(tx, a, now)
 		return err

@@ -24,7 +24,9 @@ func (s *Store) Readiness(annID string) (*briefing.Announcement, briefing.Readin
 			return err
 		}
 		total, depts := countsOf(tx, n)
-		r = briefing.ComputeReadiness(a, total, depts, s.now())
+		// The one path to readiness for the API and the pages: in
+		// works-council mode small departments are merged here.
+		r = briefing.ReadinessView(a, briefing.ComputeReadiness(a, total, depts, s.now()))
 		r.UnansweredQuestions = unanswered(tx, n)
 		return nil
 	})

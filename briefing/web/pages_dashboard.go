@@ -194,7 +194,11 @@ func gateChecklist(a *briefing.Announcement, r briefing.Readiness, need int, now
 	if t := r.DepartmentThreshold; t != nil {
 		d := gateLine{Met: r.Gates.DepartmentsMet, Label: "Every department reaches " + percentDown(*t)}
 		if d.Met {
-			d.Detail = "Met in all " + thousands(len(r.Departments)) + " departments."
+			n := 0
+			for _, dr := range r.Departments {
+				n += max(1, dr.Merged)
+			}
+			d.Detail = "Met in all " + thousands(n) + " departments."
 		} else {
 			var behind []string
 			for _, dr := range r.Departments {
