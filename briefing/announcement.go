@@ -120,6 +120,9 @@ type Announcement struct {
 	// for good (privacy.go). Empty before publish.
 	Privacy  Privacy `json:"privacy,omitempty"`
 	MinGroup int     `json:"min_group,omitempty"`
+	// ReceiptsErasedAt is when retention erased the per-person read and
+	// acknowledgement times (retention.go); from then on none are kept.
+	ReceiptsErasedAt *time.Time `json:"receipts_erased_at,omitempty"`
 
 	// HTML is the body rendered and sanitised once, at publish.
 	HTML string `json:"-"`

@@ -97,6 +97,7 @@ func cloneAnnouncement(a *briefing.Announcement) *briefing.Announcement {
 	c.ReleasedAt = clonePtr(a.ReleasedAt)
 	c.WithdrawnAt = clonePtr(a.WithdrawnAt)
 	c.LastRemindedAt = clonePtr(a.LastRemindedAt)
+	c.ReceiptsErasedAt = clonePtr(a.ReceiptsErasedAt)
 	c.Reminders = maps.Clone(a.Reminders)
 	c.Departments = slices.Clone(a.Departments)
 	return &c

@@ -277,6 +277,10 @@ func (s *Server) chart(a *briefing.Announcement, r briefing.Readiness, need int,
 		// the numbers add up for someone who remembers the list.
 		v.Summary += fmt.Sprintf(" %s of the people briefed left since publish and no longer count.", thousands(r.Departed))
 	}
+	if t := a.ReceiptsErasedAt; t != nil {
+		// Retention erased the times the curve is drawn from.
+		v.Estimate = "The time of each read and acknowledgement was erased " + at(t) + " (receipt retention): the counts stay, the curve is gone."
+	}
 	title := "Acknowledgements over time. " + v.Summary + " " + v.Estimate
 	v.Wide, v.Narrow = ch.svg(900, 300, title), ch.svg(360, 240, title)
 	return v, nil

@@ -98,7 +98,7 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 	case "open":
 		// Not acknowledged is two statuses: page through all and skip the rest.
 		_, err = s.st.Receipts(a.ID, f, func(rc briefing.Receipt) error {
-			if rc.AcknowledgedAt != nil {
+			if rc.Status() == briefing.StatusAcknowledged {
 				return nil
 			}
 			if len(p.List) == pageSizePeople {
