@@ -95,6 +95,7 @@ func MergeSmallGroups(depts []DepartmentReadiness, minGroup int) []DepartmentRea
 		merged.Recipients += d.Recipients
 		merged.Read += d.Read
 		merged.Acknowledged += d.Acknowledged
+		merged.Departed += d.Departed
 		merged.Met = merged.Met && d.Met
 		merged.Merged++
 	}

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +34,98 @@ func audit(tx *bolt.Tx, at time.Time, actor, action, target, detail string) erro
 	if err != nil {
 		return err
 	}
-	return b.Put(u64(seq), v)
+	if err := b.Put(u64(seq), v); err != nil {
+		return err
+	}
+	return indexEvent(tx, seq, actor, target)
+}
+
+// indexEvent files an event under each person it names as actor or
+// target (audit_by_user: userID | seq), in the transaction that writes it,
+// so that a person's events are found without reading the whole log.
+func indexEvent(tx *bolt.Tx, seq uint64, actor, target string) error {
+	idx := tx.Bucket(bAuditByUser)
+	if idx == nil {
+		return nil // an earlier migration writing: migration 8 files it
+	}
+	a, okA := canonicalID(actor, "user:")
+	t, okT := canonicalID(target, "user:")
+	if okA {
+		if err := idx.Put(pair(a, seq), nil); err != nil {
+			return err
+		}
+	}
+	if okT && (!okA || t != a) {
+		return idx.Put(pair(t, seq), nil)
+	}
+	return nil
+}
+
+// userEvents returns the events that name a user as actor or target,
+// newest first, from the index.
+func userEvents(tx *bolt.Tx, userID uint64) ([]briefing.Event, error) {
+	var out []briefing.Event
+	log := tx.Bucket(bAudit)
+	prefix := u64(userID)
+	c := tx.Bucket(bAuditByUser).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		v := log.Get(k[8:])
+		if v == nil {
+			continue
+		}
+		e, err := decodeEvent(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// indexAuditByUser is the migration that files the events written before
+// the index existed.
+func indexAuditByUser(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bAuditByUser); err != nil {
+		return err
+	}
+	return tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
+		e, err := decodeEvent(v)
+		if err != nil {
+			return fmt.Errorf("audit event %d: %w", bytesToU64(k), err)
+		}
+		return indexEvent(tx, bytesToU64(k), e.Actor, e.Target)
+	})
+}
+
+// dropAckEvents removes a user's acknowledgement event of an announcement
+// from the log and the index: it holds the time that retention erases
+// from the receipt. The one exception to an append-only log, and only for
+// the one kind of event that is nothing but that time.
+func dropAckEvents(tx *bolt.Tx, userID, annID uint64) error {
+	log, idx := tx.Bucket(bAudit), tx.Bucket(bAuditByUser)
+	target := "announcement:" + formatID(annID)
+	prefix := u64(userID)
+	var drop [][]byte
+	c := idx.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		v := log.Get(k[8:])
+		if len(v) == 0 || v[0] != compactAck {
+			continue
+		}
+		if e, err := decodeCompactAck(v); err == nil && e.Target == target {
+			drop = append(drop, clone(k))
+		}
+	}
+	for _, k := range drop {
+		if err := log.Delete(k[8:]); err != nil {
+			return err
+		}
+		if err := idx.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Stored events are JSON, except the one written by every acknowledgement:

@@ -10,7 +10,7 @@
 //	                   (binary briefing.User, laid out in user_codec.go; JSON before schema 3)
 //	users_by_email     normalised e-mail → userID
 //	tokens             SHA-256(token) → userID           (tokens are never stored in clear)
-//	sessions           SHA-256(session) → userID | expiry unix seconds
+//	sessions           SHA-256(session) → userID | expiry | created, unix seconds (16 bytes: no created)
 //	tokens_by_user     userID | SHA-256(token) → empty     (a person's tokens: revoked in one scan)
 //	sessions_by_user   userID | SHA-256(session) → empty   (a person's sessions)
 //	audit              seq → JSON briefing.Event          (append-only), or for an acknowledgement

@@ -35,6 +35,8 @@ var (
 	bSessionsByUser = []byte("sessions_by_user")
 	bAwaiting       = []byte("awaiting") // manual deliveries awaiting their person: delivery id → nothing
 	bChecks         = []byte("checks")   // announcement id → its channels' latest preflight (JSON)
+	// schema 8
+	bAuditByUser = []byte("audit_by_user")
 )
 
 var keySchema = []byte("schema")
@@ -73,6 +75,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	// one, so an announcement may go to the newsroom alone; and the index
 	// of manual deliveries awaiting their person (delivery_state.go).
 	channelCatalogue,
+	// 8: the audit log indexed by the people it names (audit.go), for a
+	// person's export and for retention.
+	indexAuditByUser,
 }
 
 func compactAckEvents(tx *bolt.Tx) error {

@@ -62,14 +62,15 @@ func (s *Store) PurgeReceipts() (purged []string, err error) {
 }
 
 // eraseReceiptTimes replaces every read and acknowledgement time of an
-// announcement's receipts with erasedMicros and says how many receipts
-// held a time.
+// announcement's receipts with erasedMicros, drops the acknowledgement
+// events that hold the same times, and says how many receipts held a time.
 func eraseReceiptTimes(tx *bolt.Tx, annID uint64) (int, error) {
 	b := tx.Bucket(bReceipts)
 	prefix := u64(annID)
 	type change struct {
-		k []byte
-		r receipt
+		k      []byte
+		r      receipt
+		hadAck bool
 	}
 	var todo []change
 	c := b.Cursor()
@@ -81,15 +82,21 @@ func eraseReceiptTimes(tx *bolt.Tx, annID uint64) (int, error) {
 		if r.readAt != 0 {
 			r.readAt = erasedMicros
 		}
+		hadAck := r.ackAt != 0 && !erased(r.ackAt)
 		if r.ackAt != 0 {
 			r.ackAt = erasedMicros
 		}
-		todo = append(todo, change{clone(k), r})
+		todo = append(todo, change{clone(k), r, hadAck})
 	}
 	// Put after the scan: changing a bucket under a cursor invalidates it.
 	for _, ch := range todo {
 		if err := b.Put(ch.k, ch.r.encode()); err != nil {
 			return 0, err
+		}
+		if ch.hadAck {
+			if err := dropAckEvents(tx, bytesToU64(ch.k[8:]), annID); err != nil {
+				return 0, err
+			}
 		}
 	}
 	return len(todo), nil

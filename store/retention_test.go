@@ -116,6 +116,18 @@ func TestPurgeReceiptsErasesTimesKeepsCounts(t *testing.T) {
 		events[0].Detail != `{"receipts":4,"retention_days":30}` {
 		t.Errorf("purge events = %+v", events)
 	}
+	// The acknowledgement events held the same times: gone for a, kept
+	// for the announcement still in briefing.
+	acks, _, err := s.AuditEvents(AuditFilter{Action: actionAcknowledge})
+	mustNoErr(t, err)
+	for _, e := range acks {
+		if e.Target == "announcement:"+a.ID {
+			t.Errorf("an acknowledgement event survived the purge: %+v", e)
+		}
+	}
+	if len(acks) != 3 {
+		t.Errorf("%d acknowledgement events left, want the 3 of the other announcement", len(acks))
+	}
 	// Once erased, done: the next run finds nothing.
 	got, err = s.PurgeReceipts()
 	mustNoErr(t, err)

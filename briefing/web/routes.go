@@ -38,6 +38,7 @@ func (s *Server) routes(r *gin.Engine) {
 	in.DELETE("/session", s.signOutAPI)
 	in.GET("/me", s.me)
 	in.GET("/settings", s.settingsAPI)
+	in.GET("/me/export", s.exportAPI)
 	in.GET("/briefings", s.inboxAPI)
 	in.GET("/briefings/:id", s.briefingAPI)
 	in.POST("/briefings/:id/ack", s.ackAPI)
@@ -98,6 +99,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	pin := pg.Group("", s.signedIn)
 	pin.POST("/signout", s.signOutForm)
+	pin.GET("/settings", s.yourSettingsPage)
 	pin.GET("/briefings/:id", s.briefingPage)
 	pin.POST("/briefings/:id/ack", s.ackForm)
 	pin.POST("/briefings/:id/questions", s.askForm)
