@@ -37,6 +37,12 @@ func audit(tx *bolt.Tx, at time.Time, actor, action, target, detail string) erro
 	if err := b.Put(u64(seq), v); err != nil {
 		return err
 	}
+	if action == actionAcknowledge {
+		// Not indexed: the acknowledgement burst is the hottest write
+		// path, and a key per person lands on a page of its own. The
+		// receipt holds the same fact (Export, dropAckEvents).
+		return nil
+	}
 	return indexEvent(tx, seq, actor, target)
 }
 
@@ -94,34 +100,34 @@ func indexAuditByUser(tx *bolt.Tx) error {
 		if err != nil {
 			return fmt.Errorf("audit event %d: %w", bytesToU64(k), err)
 		}
+		if e.Action == actionAcknowledge {
+			return nil // as audit: not indexed
+		}
 		return indexEvent(tx, bytesToU64(k), e.Actor, e.Target)
 	})
 }
 
-// dropAckEvents removes a user's acknowledgement event of an announcement
-// from the log and the index: it holds the time that retention erases
-// from the receipt. The one exception to an append-only log, and only for
-// the one kind of event that is nothing but that time.
-func dropAckEvents(tx *bolt.Tx, userID, annID uint64) error {
-	log, idx := tx.Bucket(bAudit), tx.Bucket(bAuditByUser)
+// dropAckEvents removes the acknowledgement events of an announcement
+// from the log: they hold the times that retention erases from the
+// receipts. The one exception to an append-only log, and only for the one
+// kind of event that is nothing but that time. Acknowledgements are not
+// indexed (audit), so this reads the whole log: once per announcement, by
+// the scheduler, in the transaction of the purge.
+func dropAckEvents(tx *bolt.Tx, annID uint64) error {
+	log := tx.Bucket(bAudit)
 	target := "announcement:" + formatID(annID)
-	prefix := u64(userID)
 	var drop [][]byte
-	c := idx.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		v := log.Get(k[8:])
-		if len(v) == 0 || v[0] != compactAck {
+	c := log.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v) == 0 || (v[0] != compactAck && !bytes.Contains(v, []byte(actionAcknowledge))) {
 			continue
 		}
-		if e, err := decodeCompactAck(v); err == nil && e.Target == target {
+		if e, err := decodeEvent(v); err == nil && e.Action == actionAcknowledge && e.Target == target {
 			drop = append(drop, clone(k))
 		}
 	}
 	for _, k := range drop {
-		if err := log.Delete(k[8:]); err != nil {
-			return err
-		}
-		if err := idx.Delete(k); err != nil {
+		if err := log.Delete(k); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,7 +19,10 @@ import (
 //   - questions: only recipients ask, so the questions of the person's
 //     announcements (annID | questionID), those they asked;
 //   - sessions: the sessions_by_user index, the unexpired ones;
-//   - audit: the audit_by_user index.
+//   - audit: the audit_by_user index; the acknowledgement events, which
+//     are not indexed (the hottest write path), are the ones the
+//     receipts mirror (same time, to the microsecond), as audit wrote
+//     them: none in works-council mode, none once retention erased them.
 func (s *Store) Export(userID string) (*briefing.PersonalData, error) {
 	un, err := parseID("user", userID)
 	if err != nil {
@@ -26,7 +30,7 @@ func (s *Store) Export(userID string) (*briefing.PersonalData, error) {
 	}
 	now := s.now()
 	out := &briefing.PersonalData{ExportedAt: now, Receipts: []briefing.PersonalReceipt{},
-		Questions: []briefing.PersonalQuestion{}, Sessions: []briefing.PersonalSession{}}
+		Questions: []briefing.PersonalQuestion{}, Sessions: []briefing.PersonalSession{}, Audit: []briefing.Event{}}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		u, err := userByKey(tx, u64(un))
 		if err != nil {
@@ -35,6 +39,7 @@ func (s *Store) Export(userID string) (*briefing.PersonalData, error) {
 		out.Profile = *u
 		out.Profile.PasswordHash = nil
 		receipts := tx.Bucket(bReceipts)
+		var acks []briefing.Event
 		prefix := u64(un)
 		c := tx.Bucket(bInbox).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -44,6 +49,9 @@ func (s *Store) Export(userID string) (*briefing.PersonalData, error) {
 				return err
 			}
 			r := decodeReceipt(receipts.Get(pair(an, un)))
+			if t := fromMicros(r.ackAt); t != nil && briefing.PersonLevelVisible(a) {
+				acks = append(acks, briefing.Event{At: *t, Actor: "user:" + userID, Action: actionAcknowledge, Target: "announcement:" + a.ID})
+			}
 			out.Receipts = append(out.Receipts, briefing.PersonalReceipt{AnnouncementID: a.ID, Title: a.Title,
 				Status: r.status(), ReadAt: fromMicros(r.readAt), AcknowledgedAt: fromMicros(r.ackAt),
 				TimesErased: erased(r.readAt) || erased(r.ackAt)})
@@ -69,11 +77,12 @@ func (s *Store) Export(userID string) (*briefing.PersonalData, error) {
 			}
 			out.Sessions = append(out.Sessions, ps)
 		}
-		out.Audit, err = userEvents(tx, un)
-		if out.Audit == nil {
-			out.Audit = []briefing.Event{}
+		if out.Audit, err = userEvents(tx, un); err != nil {
+			return err
 		}
-		return err
+		out.Audit = append(append([]briefing.Event{}, out.Audit...), acks...)
+		slices.SortStableFunc(out.Audit, func(x, y briefing.Event) int { return y.At.Compare(x.At) })
+		return nil
 	})
 	return out, err
 }

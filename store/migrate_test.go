@@ -151,6 +151,9 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 		mustNoErr(t, tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
 			e, err := decodeEvent(v)
 			mustNoErr(t, err)
+			if e.Action == actionAcknowledge {
+				return nil // not indexed (audit.go)
+			}
 			for _, who := range []string{e.Actor, e.Target} {
 				if id, ok := canonicalID(who, "user:"); ok && idx.Get(pair(id, bytesToU64(k))) == nil {
 					t.Errorf("event %d is not filed under %s", bytesToU64(k), who)

@@ -68,9 +68,8 @@ func eraseReceiptTimes(tx *bolt.Tx, annID uint64) (int, error) {
 	b := tx.Bucket(bReceipts)
 	prefix := u64(annID)
 	type change struct {
-		k      []byte
-		r      receipt
-		hadAck bool
+		k []byte
+		r receipt
 	}
 	var todo []change
 	c := b.Cursor()
@@ -82,22 +81,16 @@ func eraseReceiptTimes(tx *bolt.Tx, annID uint64) (int, error) {
 		if r.readAt != 0 {
 			r.readAt = erasedMicros
 		}
-		hadAck := r.ackAt != 0 && !erased(r.ackAt)
 		if r.ackAt != 0 {
 			r.ackAt = erasedMicros
 		}
-		todo = append(todo, change{clone(k), r, hadAck})
+		todo = append(todo, change{clone(k), r})
 	}
 	// Put after the scan: changing a bucket under a cursor invalidates it.
 	for _, ch := range todo {
 		if err := b.Put(ch.k, ch.r.encode()); err != nil {
 			return 0, err
 		}
-		if ch.hadAck {
-			if err := dropAckEvents(tx, bytesToU64(ch.k[8:]), annID); err != nil {
-				return 0, err
-			}
-		}
 	}
-	return len(todo), nil
+	return len(todo), dropAckEvents(tx, annID)
 }
