@@ -134,6 +134,14 @@ type Announcement struct {
 	// DeadlineReminded says the one before the deadline went.
 	ScheduledReminders int  `json:"scheduled_reminders,omitempty"`
 	DeadlineReminded   bool `json:"deadline_reminded,omitempty"`
+	// Privacy is the mode the announcement was published under, and
+	// MinGroup the smallest group of aggregate mode then: they govern it
+	// for good (privacy.go). Empty before publish.
+	Privacy  Privacy `json:"privacy,omitempty"`
+	MinGroup int     `json:"min_group,omitempty"`
+	// ReceiptsErasedAt is when retention erased the per-person read and
+	// acknowledgement times (retention.go); from then on none are kept.
+	ReceiptsErasedAt *time.Time `json:"receipts_erased_at,omitempty"`
 
 	// HTML is the body rendered and sanitised once, at publish, and
 	// TalkingPointsHTML the talking points.

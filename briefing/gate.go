@@ -39,6 +39,9 @@ type DepartmentReadiness struct {
 	ReadRatio    float64 `json:"read_ratio"`
 	AckRatio     float64 `json:"ack_ratio"`
 	Met          bool    `json:"met"`
+	// Merged is, on the OtherDepartments line of works-council mode, how
+	// many departments it holds.
+	Merged int `json:"merged,omitempty"`
 }
 
 // Gates says which conditions of the release gate hold.

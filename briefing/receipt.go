@@ -12,6 +12,10 @@ type Receipt struct {
 	Department     string     `json:"department"`
 	ReadAt         *time.Time `json:"read_at"`
 	AcknowledgedAt *time.Time `json:"acknowledged_at"`
+	// Progress is the status as stored; it outlives the times, which
+	// retention erases (TimesErased).
+	Progress    ReceiptStatus `json:"status"`
+	TimesErased bool          `json:"times_erased,omitempty"`
 }
 
 // ReceiptStatus filters receipts.
@@ -27,6 +31,9 @@ const (
 
 // Status says where the receipt stands.
 func (r *Receipt) Status() ReceiptStatus {
+	if r.Progress != "" {
+		return r.Progress
+	}
 	switch {
 	case r.AcknowledgedAt != nil:
 		return StatusAcknowledged
@@ -53,6 +60,9 @@ type Briefing struct {
 	Public            PublicStatus `json:"public"`
 	NotBefore         *time.Time   `json:"not_before,omitempty"`
 	TalkingPointsHTML string       `json:"talking_points_html"`
+	// Acknowledged holds also when retention erased the time (TimesErased).
+	Acknowledged bool `json:"acknowledged"`
+	TimesErased  bool `json:"times_erased,omitempty"`
 }
 
 // Question is a recipient's question on a briefing before launch. Questions

@@ -14,14 +14,38 @@ type Scope struct {
 // All reports whether every recipient is in scope.
 func (s Scope) All() bool { return s.Department == "" }
 
-// ReceiptScope decides who sees and acts on which recipients of a: an
-// author or an admin every department, or the one requested; a manager
-// only their own department, and nothing person by person when they have
-// none (their aggregate readiness stays visible: that is not a person
-// list). Anyone else is forbidden. It takes the announcement because what
-// an announcement was published under (the works-council mode) will decide
-// here too.
+// ReceiptScope decides who sees which recipients of a person by person
+// (receipts, their CSV, the dashboard's list of people): an author or an
+// admin every department, or the one requested; a manager only their own
+// department, and nothing person by person when they have none (their
+// aggregate readiness stays visible: that is not a person list). Anyone
+// else is forbidden, and so is everyone for an announcement published in
+// works-council mode (CheckPersonLevel).
 func ReceiptScope(actor *User, a *Announcement, requested string) (Scope, error) {
+	scope, err := recipientScope(actor, requested)
+	if err != nil {
+		return Scope{}, err
+	}
+	if err := CheckPersonLevel(a); err != nil {
+		return Scope{}, err
+	}
+	return scope, nil
+}
+
+// ReminderScope decides whom someone may remind of a: the people of
+// their ReceiptScope, also in works-council mode (a reminder tells the
+// sender only a count), except a department that the mode shows only
+// inside Other departments (view is readiness as people see it). With
+// that refusal the scope asked for comes back too, so a page can say why.
+func ReminderScope(actor *User, a *Announcement, requested string, view Readiness) (Scope, error) {
+	scope, err := recipientScope(actor, requested)
+	if err != nil {
+		return Scope{}, err
+	}
+	return scope, checkReminderScope(a, view, scope.Department)
+}
+
+func recipientScope(actor *User, requested string) (Scope, error) {
 	if actor.Has(RoleAuthor) {
 		return Scope{Department: requested}, nil
 	}

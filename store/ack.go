@@ -38,7 +38,8 @@ func briefingOf(a *briefing.Announcement, r receipt, now time.Time) briefing.Bri
 		ID: a.ID, Title: a.Title, Summary: a.Summary, State: a.State, Deadline: a.Policy.Deadline,
 		PublishedAt: a.PublishedAt, ReleasedAt: a.ReleasedAt,
 		ReadAt: fromMicros(r.readAt), AcknowledgedAt: fromMicros(r.ackAt),
-		Public: briefing.PublicStatusOf(a, now),
+		Public:       briefing.PublicStatusOf(a, now),
+		Acknowledged: done(r.ackAt), TimesErased: erased(r.readAt) || erased(r.ackAt),
 	}
 	if b.Public == briefing.PublicEmbargoed {
 		b.NotBefore = a.Policy.NotBefore
@@ -106,7 +107,7 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 	var readAt int64
 	err = s.batch(func(tx *bolt.Tx) error {
 		readAt = 0
-		_, r, err := recipientOf(tx, an, un)
+		a, r, err := recipientOf(tx, an, un)
 		if err != nil {
 			return err
 		}
@@ -114,7 +115,7 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 		if r.readAt != 0 {
 			return nil
 		}
-		r.readAt = micros(s.now())
+		r.readAt = stamp(a, s.now())
 		readAt = r.readAt
 		if err := tx.Bucket(bReceipts).Put(pair(an, un), r.encode()); err != nil {
 			return err
@@ -127,6 +128,7 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 
 // AckResult is what an acknowledgement did.
 type AckResult struct {
+	// AcknowledgedAt is zero when retention has erased the time.
 	AcknowledgedAt time.Time
 	// Released is true when this acknowledgement opened the gate.
 	Released bool
@@ -152,24 +154,33 @@ func (s *Store) Acknowledge(annID, userID string) (AckResult, error) {
 			return err
 		}
 		if r.ackAt != 0 {
-			res.AcknowledgedAt = *fromMicros(r.ackAt)
+			if t := fromMicros(r.ackAt); t != nil {
+				res.AcknowledgedAt = *t
+			}
 			return nil
 		}
 		now := s.now()
 		var read uint32
 		if r.readAt == 0 {
-			r.readAt, read = micros(now), 1
+			r.readAt, read = stamp(a, now), 1
 		}
-		r.ackAt = micros(now)
-		res.AcknowledgedAt = *fromMicros(r.ackAt)
+		r.ackAt = stamp(a, now)
+		if t := fromMicros(r.ackAt); t != nil {
+			res.AcknowledgedAt = *t
+		}
 		if err := tx.Bucket(bReceipts).Put(pair(an, un), r.encode()); err != nil {
 			return err
 		}
 		if err := bumpCounters(tx, an, r.dept, read, 1); err != nil {
 			return err
 		}
-		if err := audit(tx, now, "user:"+formatID(un), actionAcknowledge, "announcement:"+formatID(an), ""); err != nil {
-			return err
+		// In works-council mode the log would be a second, person-level
+		// record of the receipt that admins can read: the receipt is the
+		// only one.
+		if briefing.PersonLevelVisible(a) {
+			if err := audit(tx, now, "user:"+formatID(un), actionAcknowledge, "announcement:"+formatID(an), ""); err != nil {
+				return err
+			}
 		}
 		res.Released, err = gate(tx, a, now)
 		return err
@@ -208,8 +219,8 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 		return nil
 	})
 	slices.SortStableFunc(out, func(x, y briefing.Briefing) int {
-		if (x.AcknowledgedAt == nil) != (y.AcknowledgedAt == nil) {
-			if x.AcknowledgedAt == nil {
+		if x.Acknowledged != y.Acknowledged {
+			if !x.Acknowledged {
 				return -1
 			}
 			return 1

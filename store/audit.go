@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +34,104 @@ func audit(tx *bolt.Tx, at time.Time, actor, action, target, detail string) erro
 	if err != nil {
 		return err
 	}
-	return b.Put(u64(seq), v)
+	if err := b.Put(u64(seq), v); err != nil {
+		return err
+	}
+	if action == actionAcknowledge {
+		// Not indexed: the acknowledgement burst is the hottest write
+		// path, and a key per person lands on a page of its own. The
+		// receipt holds the same fact (Export, dropAckEvents).
+		return nil
+	}
+	return indexEvent(tx, seq, actor, target)
+}
+
+// indexEvent files an event under each person it names as actor or
+// target (audit_by_user: userID | seq), in the transaction that writes it,
+// so that a person's events are found without reading the whole log.
+func indexEvent(tx *bolt.Tx, seq uint64, actor, target string) error {
+	idx := tx.Bucket(bAuditByUser)
+	if idx == nil {
+		return nil // an earlier migration writing: migration 8 files it
+	}
+	a, okA := canonicalID(actor, "user:")
+	t, okT := canonicalID(target, "user:")
+	if okA {
+		if err := idx.Put(pair(a, seq), nil); err != nil {
+			return err
+		}
+	}
+	if okT && (!okA || t != a) {
+		return idx.Put(pair(t, seq), nil)
+	}
+	return nil
+}
+
+// userEvents returns the events that name a user as actor or target,
+// newest first, from the index.
+func userEvents(tx *bolt.Tx, userID uint64) ([]briefing.Event, error) {
+	var out []briefing.Event
+	log := tx.Bucket(bAudit)
+	prefix := u64(userID)
+	c := tx.Bucket(bAuditByUser).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		v := log.Get(k[8:])
+		if v == nil {
+			continue
+		}
+		e, err := decodeEvent(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// indexAuditByUser is the migration that files the events written before
+// the index existed.
+func indexAuditByUser(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bAuditByUser); err != nil {
+		return err
+	}
+	return tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
+		e, err := decodeEvent(v)
+		if err != nil {
+			return fmt.Errorf("audit event %d: %w", bytesToU64(k), err)
+		}
+		if e.Action == actionAcknowledge {
+			return nil // as audit: not indexed
+		}
+		return indexEvent(tx, bytesToU64(k), e.Actor, e.Target)
+	})
+}
+
+// dropAckEvents removes the acknowledgement events of an announcement
+// from the log: they hold the times that retention erases from the
+// receipts. The one exception to an append-only log, and only for the one
+// kind of event that is nothing but that time. Acknowledgements are not
+// indexed (audit), so this reads the whole log: once per announcement, by
+// the scheduler, in the transaction of the purge.
+func dropAckEvents(tx *bolt.Tx, annID uint64) error {
+	log := tx.Bucket(bAudit)
+	target := "announcement:" + formatID(annID)
+	var drop [][]byte
+	c := log.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v) == 0 || (v[0] != compactAck && !bytes.Contains(v, []byte(actionAcknowledge))) {
+			continue
+		}
+		if e, err := decodeEvent(v); err == nil && e.Action == actionAcknowledge && e.Target == target {
+			drop = append(drop, clone(k))
+		}
+	}
+	for _, k := range drop {
+		if err := log.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Stored events are JSON, except the one written by every acknowledgement:

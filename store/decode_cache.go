@@ -99,6 +99,7 @@ func cloneAnnouncement(a *briefing.Announcement) *briefing.Announcement {
 	c.WithdrawnAt = clonePtr(a.WithdrawnAt)
 	c.LastRemindedAt = clonePtr(a.LastRemindedAt)
 	c.QuestionMailAt = clonePtr(a.QuestionMailAt)
+	c.ReceiptsErasedAt = clonePtr(a.ReceiptsErasedAt)
 	c.Reminders = maps.Clone(a.Reminders)
 	c.Departments = slices.Clone(a.Departments)
 	return &c

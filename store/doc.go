@@ -5,11 +5,12 @@
 //
 //	meta               "schema" → uint64 schema version; "secret_key_id" → the 4-byte id of the
 //	                   key that seals channel configs; "scrub" → set while the file must be compacted
+//	                   "settings" → JSON briefing.Settings (absent: the defaults)
 //	users              userID → 0x01 | flags | created_at | uvarint id | strings | roles | password hash
 //	                   (binary briefing.User, laid out in user_codec.go; JSON before schema 3)
 //	users_by_email     normalised e-mail → userID
 //	tokens             SHA-256(token) → userID           (tokens are never stored in clear)
-//	sessions           SHA-256(session) → userID | expiry unix seconds
+//	sessions           SHA-256(session) → userID | expiry | created, unix seconds (16 bytes: no created)
 //	tokens_by_user     userID | SHA-256(token) → empty     (a person's tokens: revoked in one scan)
 //	sessions_by_user   userID | SHA-256(session) → empty   (a person's sessions)
 //	audit              seq → JSON briefing.Event          (append-only), or for an acknowledgement

@@ -55,7 +55,7 @@ func (s *Store) SignInIdentity(id briefing.Identity, ttl time.Duration) (*briefi
 				}
 			}
 		}
-		return putSession(tx, u64(mustID(u.ID)), hashSecret(secret), now.Add(ttl))
+		return putSession(tx, u64(mustID(u.ID)), hashSecret(secret), now, now.Add(ttl))
 	})
 	if err != nil {
 		return nil, "", err
@@ -64,10 +64,14 @@ func (s *Store) SignInIdentity(id briefing.Identity, ttl time.Duration) (*briefi
 }
 
 // putSession stores a session and its index entry.
-func putSession(tx *bolt.Tx, userKey, hash []byte, expires time.Time) error {
-	v := make([]byte, 16)
+func putSession(tx *bolt.Tx, userKey, hash []byte, created, expires time.Time) error {
+	// userID | expiry | created, unix seconds; sessions written before the
+	// creation time was kept (for the personal export) are 16 bytes, and
+	// readers take both.
+	v := make([]byte, 24)
 	copy(v, userKey)
 	binary.BigEndian.PutUint64(v[8:], uint64(expires.Unix()))
+	binary.BigEndian.PutUint64(v[16:], uint64(created.Unix()))
 	if err := tx.Bucket(bSessions).Put(hash, v); err != nil {
 		return err
 	}

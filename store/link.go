@@ -201,7 +201,7 @@ func (s *Store) SessionByLink(token string, ttl time.Duration) (secret string, l
 			return briefing.Forbidden("people with the roles %v sign in with their password", u.Roles)
 		}
 		secret = newSecret("fs_")
-		if err := putSession(tx, u64(un), hashSecret(secret), now.Add(ttl)); err != nil {
+		if err := putSession(tx, u64(un), hashSecret(secret), now, now.Add(ttl)); err != nil {
 			return err
 		}
 		l.UsedAt = &now

@@ -281,10 +281,12 @@ func (s *Store) Remind(annID string, by *briefing.User, requested string) (int, 
 		if err != nil {
 			return err
 		}
-		if scope, err = briefing.ReceiptScope(by, a, requested); err != nil {
+		now := s.now()
+		total, depts := countsOf(tx, n)
+		view := briefing.ReadinessView(a, briefing.ComputeReadiness(a, total, depts, now))
+		if scope, err = briefing.ReminderScope(by, a, requested, view); err != nil {
 			return err
 		}
-		now := s.now()
 		if err := briefing.CanRemind(a, scope, now); err != nil {
 			return err
 		}

@@ -38,6 +38,7 @@ var (
 	// schema 8
 	bLinks       = []byte("links")
 	bLinksByUser = []byte("links_by_user")
+	bAuditByUser = []byte("audit_by_user")
 )
 
 var keySchema = []byte("schema")
@@ -78,6 +79,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	channelCatalogue,
 	// 8: personal links in e-mails (invitations, resets, briefing mails).
 	linkBuckets,
+	// 9: the audit log indexed by the people it names (audit.go), for a
+	// person's export and for retention.
+	indexAuditByUser,
 }
 
 func linkBuckets(tx *bolt.Tx) error {

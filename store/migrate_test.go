@@ -150,6 +150,26 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 			}
 		}
 	},
+	// 9: every event is filed under each person it names.
+	func(t *testing.T, tx *bolt.Tx) {
+		idx := tx.Bucket(bAuditByUser)
+		if idx == nil {
+			t.Fatal("no audit_by_user bucket after migration 9")
+		}
+		mustNoErr(t, tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
+			e, err := decodeEvent(v)
+			mustNoErr(t, err)
+			if e.Action == actionAcknowledge {
+				return nil // not indexed (audit.go)
+			}
+			for _, who := range []string{e.Actor, e.Target} {
+				if id, ok := canonicalID(who, "user:"); ok && idx.Get(pair(id, bytesToU64(k))) == nil {
+					t.Errorf("event %d is not filed under %s", bytesToU64(k), who)
+				}
+			}
+			return nil
+		}))
+	},
 }
 
 func TestMigrationCompactsAckEvents(t *testing.T) {

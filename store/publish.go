@@ -54,6 +54,11 @@ func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
 		if len(recipients) == 0 {
 			return briefing.Invalid("audience", "the audience resolves to nobody: add departments, locations, roles or people")
 		}
+		set, err := getSettings(tx)
+		if err != nil {
+			return err
+		}
+		briefing.RecordPrivacy(a, set)
 		a.Departments = departmentsOf(recipients)
 		if err := fanOut(tx, n, recipients, a.Departments); err != nil {
 			return err

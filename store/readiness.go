@@ -24,7 +24,9 @@ func (s *Store) Readiness(annID string) (*briefing.Announcement, briefing.Readin
 			return err
 		}
 		total, depts := countsOf(tx, n)
-		r = briefing.ComputeReadiness(a, total, depts, s.now())
+		// The one path to readiness for the API and the pages: in
+		// works-council mode small departments are merged here.
+		r = briefing.ReadinessView(a, briefing.ComputeReadiness(a, total, depts, s.now()))
 		r.UnansweredQuestions = unanswered(tx, n)
 		return nil
 	})
@@ -78,7 +80,8 @@ func (s *Store) Receipts(annID string, f ReceiptFilter, fn func(r briefing.Recei
 				continue // left the list: not in the denominator, not listed
 			}
 			r := briefing.Receipt{AnnouncementID: a.ID, UserID: formatID(bytesToU64(k[8:])),
-				ReadAt: fromMicros(rc.readAt), AcknowledgedAt: fromMicros(rc.ackAt)}
+				ReadAt: fromMicros(rc.readAt), AcknowledgedAt: fromMicros(rc.ackAt),
+				Progress: rc.status(), TimesErased: erased(rc.readAt) || erased(rc.ackAt)}
 			if int(rc.dept) < len(a.Departments) {
 				r.Department = a.Departments[rc.dept]
 			}
@@ -121,7 +124,7 @@ func (s *Store) AckCurve(annID string, maxPoints int) ([]CurvePoint, error) {
 		prefix := u64(n)
 		c := tx.Bucket(bReceipts).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if r := decodeReceipt(v); r.ackAt != 0 && !r.departed {
+			if r := decodeReceipt(v); r.ackAt != 0 && !r.departed && !erased(r.ackAt) {
 				times = append(times, r.ackAt)
 			}
 		}

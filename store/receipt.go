@@ -5,6 +5,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"firsthand/briefing"
 )
 
 // receipt is the 18-byte value of a receipt: compact because there is one
@@ -49,8 +51,39 @@ func decodeReceipt(b []byte) receipt {
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
 
+// erasedMicros stands for a time that retention erased: the person did
+// read or acknowledge, and when is no longer kept. 1 µs after the epoch is
+// no time anyone read a briefing.
+const erasedMicros = 1
+
+// done reports whether the step happened, its time kept or not.
+func done(n int64) bool { return n != 0 }
+
+// erased reports whether the step happened and its time was erased.
+func erased(n int64) bool { return n == erasedMicros }
+
+// status is where a receipt stands, with or without its times.
+func (r receipt) status() briefing.ReceiptStatus {
+	switch {
+	case done(r.ackAt):
+		return briefing.StatusAcknowledged
+	case done(r.readAt):
+		return briefing.StatusRead
+	}
+	return briefing.StatusPending
+}
+
+// stamp is the time to record for a step at now: none once the
+// announcement's times have been erased.
+func stamp(a *briefing.Announcement, now time.Time) int64 {
+	if a.ReceiptsErasedAt != nil {
+		return erasedMicros
+	}
+	return micros(now)
+}
+
 func fromMicros(n int64) *time.Time {
-	if n == 0 {
+	if n == 0 || erased(n) {
 		return nil
 	}
 	t := time.UnixMicro(n).UTC()

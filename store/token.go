@@ -80,7 +80,8 @@ func (s *Store) CreateSession(userID string, ttl time.Duration) (string, error) 
 	}
 	secret := newSecret("fs_")
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		return putSession(tx, u64(n), hashSecret(secret), s.now().Add(ttl))
+		now := s.now()
+		return putSession(tx, u64(n), hashSecret(secret), now, now.Add(ttl))
 	})
 	return secret, err
 }
@@ -90,7 +91,7 @@ func (s *Store) SessionUser(secret string) (*briefing.User, error) {
 	var u *briefing.User
 	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bSessions).Get(hashSecret(secret))
-		if len(v) != 16 || int64(binary.BigEndian.Uint64(v[8:])) < s.now().Unix() {
+		if len(v) < 16 || int64(binary.BigEndian.Uint64(v[8:])) < s.now().Unix() {
 			return briefing.Unauthenticated("the session has ended: sign in again")
 		}
 		var err error
@@ -115,7 +116,7 @@ func (s *Store) PruneSessions() (int, error) {
 		var expired [][]byte
 		c := tx.Bucket(bSessions).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if len(v) != 16 || int64(binary.BigEndian.Uint64(v[8:])) < now {
+			if len(v) < 16 || int64(binary.BigEndian.Uint64(v[8:])) < now {
 				expired = append(expired, clone(k))
 			}
 		}

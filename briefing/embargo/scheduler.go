@@ -49,6 +49,10 @@ type Options struct {
 	// SweepEvery is how often every gate is re-evaluated: the backstop
 	// for the one-time jobs at the gate instants. Default 1 s.
 	SweepEvery time.Duration
+	// PurgeEvery is how often receipt retention looks for announcements
+	// whose per-person times are due to be erased. Default 10 min: the
+	// retention is counted in days.
+	PurgeEvery time.Duration
 	// RetryDelay is the wait after failed attempt n (1-based) of a
 	// delivery; the default is briefing.RetryDelay with random jitter.
 	RetryDelay func(n int, retryAfter time.Duration) time.Duration
@@ -107,6 +111,9 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.PurgeEvery <= 0 {
+		opts.PurgeEvery = 10 * time.Minute
 	}
 	if opts.SweepEvery <= 0 {
 		opts.SweepEvery = time.Second
@@ -180,6 +187,7 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 		// a sweep finds them after a restart too; a reminder is due to
 		// the hour, and half a minute late is on time.
 		{"remind", every(opts.RemindEvery), s.remind},
+		{"purge-receipts", every(opts.PurgeEvery), s.purgeReceipts},
 	}
 	for _, j := range jobs {
 		if _, err := gs.NewJob(j.def, gocron.NewTask(j.task), gocron.WithName(j.name), now); err != nil {

@@ -39,10 +39,13 @@ func (s *Server) ackAPI(c *gin.Context) {
 	// The body gin would render for gin.H{"acknowledged_at": …}, without
 	// the reflection over a map: this is the hottest write path
 	// (docs/performance.md).
-	at, err := res.AcknowledgedAt.MarshalJSON()
-	if err != nil {
-		s.fail(c, err)
-		return
+	at := []byte("null") // retention erased the time
+	if !res.AcknowledgedAt.IsZero() {
+		var err error
+		if at, err = res.AcknowledgedAt.MarshalJSON(); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	body := make([]byte, 0, len(`{"acknowledged_at":}`)+len(at))
 	body = append(append(append(body, `{"acknowledged_at":`...), at...), '}')

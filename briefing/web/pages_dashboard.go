@@ -204,7 +204,11 @@ func gateChecklist(a *briefing.Announcement, r briefing.Readiness, need int, now
 	if t := r.DepartmentThreshold; t != nil {
 		d := gateLine{Met: r.Gates.DepartmentsMet, Label: "Every department reaches " + percentDown(*t)}
 		if d.Met {
-			d.Detail = "Met in all " + thousands(len(r.Departments)) + " departments."
+			n := 0
+			for _, dr := range r.Departments {
+				n += max(1, dr.Merged)
+			}
+			d.Detail = "Met in all " + thousands(n) + " departments."
 		} else {
 			var behind []string
 			for _, dr := range r.Departments {
@@ -291,6 +295,10 @@ func (s *Server) chart(a *briefing.Announcement, r briefing.Readiness, need int,
 		// Those who left are out of every figure above; say so, so that
 		// the numbers add up for someone who remembers the list.
 		v.Summary += fmt.Sprintf(" %s of the people briefed left since publish and no longer count.", thousands(r.Departed))
+	}
+	if t := a.ReceiptsErasedAt; t != nil {
+		// Retention erased the times the curve is drawn from.
+		v.Estimate = "The time of each read and acknowledgement was erased " + at(t) + " (receipt retention): the counts stay, the curve is gone."
 	}
 	title := "Acknowledgements over time. " + v.Summary + " " + v.Estimate
 	v.Wide, v.Narrow = ch.svg(900, 300, title), ch.svg(360, 240, title)

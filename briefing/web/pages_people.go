@@ -37,6 +37,10 @@ type peopleView struct {
 	Departments []string
 	Open        int // not acknowledged, in scope: who a reminder reaches
 	CSV         string
+	// Aggregate: published in works-council mode, the list shows nobody;
+	// TooSmall: the department in scope is merged into Other departments.
+	Aggregate, TooSmall bool
+	MinGroup            int
 }
 
 var errPageFull = errors.New("page full")
@@ -48,6 +52,9 @@ var errPageFull = errors.New("page full")
 func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Readiness) (peopleView, error) {
 	u := currentUser(c)
 	p := peopleView{Status: c.DefaultQuery("status", "open")}
+	if !briefing.PersonLevelVisible(a) {
+		return aggregatePeople(p, u, a, r, c.Query("department"))
+	}
 	scope, err := briefing.ReceiptScope(u, a, c.Query("department"))
 	if err != nil {
 		if c.Query("department") == "" && errors.Is(err, briefing.ErrForbidden) {
@@ -91,7 +98,7 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 	case "open":
 		// Not acknowledged is two statuses: page through all and skip the rest.
 		_, err = s.st.Receipts(a.ID, f, func(rc briefing.Receipt) error {
-			if rc.AcknowledgedAt != nil {
+			if rc.Status() == briefing.StatusAcknowledged {
 				return nil
 			}
 			if len(p.List) == pageSizePeople {
@@ -122,6 +129,43 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 		p.CSV += "&department=" + url.QueryEscape(dept)
 	}
 	return p, err
+}
+
+// aggregatePeople is the people section in works-council mode: no names,
+// only the count a reminder reaches in the viewer's briefing.ReminderScope,
+// and only departments shown on their own (r is the merged view) to
+// choose from.
+func aggregatePeople(p peopleView, u *briefing.User, a *briefing.Announcement, r briefing.Readiness, requested string) (peopleView, error) {
+	p.Aggregate, p.MinGroup = true, a.MinGroup
+	scope, err := briefing.ReminderScope(u, a, requested, r)
+	if err != nil {
+		switch {
+		case !errors.Is(err, briefing.ErrForbidden):
+			return p, err
+		case scope.Department == "" && requested == "":
+			p.Denied, p.Scoped = upperFirst(briefing.ErrorMessage(err))+".", true
+			return p, nil
+		case scope.Department == "":
+			return p, err
+		}
+		p.TooSmall = true
+	}
+	p.Department, p.Scoped = scope.Department, scope.Fixed
+	if scope.All() {
+		p.Open = r.Recipients - r.Acknowledged
+	}
+	for _, d := range r.Departments {
+		if d.Merged > 0 {
+			continue
+		}
+		if !p.Scoped {
+			p.Departments = append(p.Departments, d.Department)
+		}
+		if !scope.All() && d.Department == scope.Department {
+			p.Open = d.Recipients - d.Acknowledged
+		}
+	}
+	return p, nil
 }
 
 // receiptsCSVPage is the export behind a plain link: the API's CSV wants

@@ -33,7 +33,7 @@ func (s *Server) home(c *gin.Context) {
 	}
 	var open, done []briefing.Briefing
 	for _, b := range list {
-		if b.AcknowledgedAt == nil {
+		if !b.Acknowledged {
 			open = append(open, b)
 		} else {
 			done = append(done, b)

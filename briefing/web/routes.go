@@ -38,6 +38,8 @@ func (s *Server) routes(r *gin.Engine) {
 	in := api.Group("", s.signedIn)
 	in.DELETE("/session", s.signOutAPI)
 	in.GET("/me", s.me)
+	in.GET("/settings", s.settingsAPI)
+	in.GET("/me/export", s.exportAPI)
 	in.GET("/briefings", s.inboxAPI)
 	in.GET("/briefings/:id", s.briefingAPI)
 	in.POST("/briefings/:id/ack", s.ackAPI)
@@ -78,6 +80,7 @@ func (s *Server) routes(r *gin.Engine) {
 	admins.POST("/channels/:id/test", s.testChannel)
 	admins.GET("/audit", s.auditLog)
 	admins.GET("/backup", s.backup)
+	admins.PATCH("/settings", s.patchSettingsAPI)
 	// The import takes a whole directory in one request.
 	r.POST("/api/v1/users/import", s.limitBody(MaxImportBody), s.authenticate, s.signedIn, s.requireAny(admin), s.importUsers)
 
@@ -106,6 +109,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	pin := pg.Group("", s.signedIn)
 	pin.POST("/signout", s.signOutForm)
+	pin.GET("/settings", s.yourSettingsPage)
 	pin.GET("/briefings/:id", s.briefingPage)
 	pin.POST("/briefings/:id/ack", s.ackForm)
 	pin.POST("/briefings/:id/questions", s.askForm)
@@ -149,4 +153,6 @@ func (s *Server) routes(r *gin.Engine) {
 	padmin.POST("/channels/:id/check", s.checkChannelForm)
 	padmin.POST("/channels/:id/disabled", s.channelDisabledForm)
 	padmin.GET("/audit", s.auditAdminPage)
+	padmin.GET("/settings", s.settingsAdminPage)
+	padmin.POST("/settings", s.saveSettingsForm)
 }

@@ -21,13 +21,22 @@ var demoDepartments = []struct{ name, location string }{
 var demoFirst = []string{"Anna", "Ben", "Clara", "David", "Emma", "Felix", "Greta", "Hannes", "Ida", "Jonas", "Lena", "Max"}
 
 // seedDemo creates a demo organisation on an empty database and prints its
-// logins. On a database with users it changes nothing.
-func seedDemo(st *store.Store, baseURL string, out io.Writer) error {
+// logins. On a database with users it changes nothing. Unless a zone was
+// configured (berlin false), the demo organisation is in Europe/Berlin.
+func seedDemo(st *store.Store, baseURL string, berlin bool, out io.Writer) error {
 	if users, _, err := st.Users(store.UserFilter{Limit: 1}); err != nil || len(users) > 0 {
 		if err == nil {
 			fmt.Fprintln(out, "Demo: the database already has users; --demo changes nothing.")
 		}
 		return err
+	}
+	if berlin {
+		if _, err := st.UpdateSettings("demo", func(s *briefing.Settings) error {
+			s.TimeZone = "Europe/Berlin"
+			return nil
+		}); err != nil {
+			return err
+		}
 	}
 	hash, err := web.HashPassword(demoPassword)
 	if err != nil {

@@ -18,7 +18,7 @@ func TestDemoOneAckOpensTheGate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := seedDemo(st, "http://demo.example", io.Discard); err != nil {
+	if err := seedDemo(st, "http://demo.example", true, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	list, _, err := st.Announcements(store.AnnouncementFilter{State: briefing.StateBriefing})

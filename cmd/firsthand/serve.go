@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"firsthand/briefing"
 	"firsthand/briefing/channel"
 	"firsthand/briefing/embargo"
 	"firsthand/briefing/web"
@@ -26,6 +27,7 @@ type serveConfig struct {
 	storeOptions                         []store.Option // the secret key, if given
 	mailFromName                         string
 	channelHosts                         channel.HostPolicy
+	timeZone                             string // the organisation's, written on the first start
 	trustedProxies                       []string
 	metricsAllow                         []netip.Prefix
 	sessionTTL                           time.Duration
@@ -53,13 +55,15 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	proxies := envString(fs, getenv, "trusted-proxies", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	metricsAllow := envString(fs, getenv, "metrics-allow", "127.0.0.0/8,::1", "comma-separated addresses or CIDRs that may read /metrics without an admin's token")
 	ttl := envString(fs, getenv, "session-ttl", "12h", "how long a browser sign-in lasts, e.g. 12h or 720h")
+	zone := envString(fs, getenv, "timezone", "", "the organisation's IANA time zone, set on the first start (default UTC; the demo: Europe/Berlin)")
 	demo := envBool(fs, getenv, "demo", "on an empty database, create a demo organisation")
 	secretKey := secretKeyFlag(fs, getenv)
 	identity := identityFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	c = serveConfig{addr: *addr, db: *db, baseURL: strings.TrimRight(*base, "/"), smtpURL: *smtp, mailFrom: *from, demo: *demo}
+	c = serveConfig{addr: *addr, db: *db, baseURL: strings.TrimRight(*base, "/"), smtpURL: *smtp, mailFrom: *from, demo: *demo,
+		timeZone: strings.TrimSpace(*zone)}
 	c.mailFromName = *fromName
 	var err error
 	if c.storeOptions, err = storeOptions(*secretKey); err != nil {
@@ -70,6 +74,11 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	}
 	if c.channelHosts, err = channel.ParseHostPolicy(*hosts); err != nil {
 		return c, fmt.Errorf("--channel-allowed-hosts: %w", err)
+	}
+	if c.timeZone != "" {
+		if err := briefing.ValidateTimeZone(c.timeZone); err != nil {
+			return c, fmt.Errorf("--timezone: %s", briefing.ErrorMessage(err))
+		}
 	}
 	if c.sessionTTL, err = time.ParseDuration(*ttl); err != nil || c.sessionTTL < minSessionTTL || c.sessionTTL > maxSessionTTL {
 		return c, fmt.Errorf("--session-ttl %q must be a duration from %s to %s, e.g. 12h", *ttl, minSessionTTL, maxSessionTTL)
@@ -144,8 +153,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
+	if _, err := st.InitSettings(cfg.timeZone); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
 	if cfg.demo {
-		if err := seedDemo(st, cfg.baseURL, stdout); err != nil {
+		if err := seedDemo(st, cfg.baseURL, cfg.timeZone == "", stdout); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}

@@ -109,23 +109,23 @@ func TestParseServe(t *testing.T) {
 				"FIRSTHAND_SMTP_URL": "smtp://mail:25", "FIRSTHAND_MAIL_FROM": "news@example.com", "FIRSTHAND_DEMO": "1",
 				"FIRSTHAND_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16", "FIRSTHAND_SESSION_TTL": "720h",
 				"FIRSTHAND_METRICS_ALLOW":  "10.1.2.3/8, 192.0.2.7",
-				"FIRSTHAND_MAIL_FROM_NAME": "Press office", "FIRSTHAND_CHANNEL_ALLOWED_HOSTS": "private"},
+				"FIRSTHAND_MAIL_FROM_NAME": "Press office", "FIRSTHAND_CHANNEL_ALLOWED_HOSTS": "private", "FIRSTHAND_TIMEZONE": "Europe/Berlin"},
 			want: serveConfig{addr: "0.0.0.0:9000", db: "/data/f.db", baseURL: "https://news.example.com",
 				smtpURL: "smtp://mail:25", mailFrom: "news@example.com", demo: true, trustedProxies: []string{"10.0.0.1", "192.168.0.0/16"},
 				sessionTTL: 720 * time.Hour, metricsAllow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32")},
-				mailFromName: "Press office", channelHosts: mustHostPolicy(t, "private")},
+				mailFromName: "Press office", channelHosts: mustHostPolicy(t, "private"), timeZone: "Europe/Berlin"},
 		},
 		{
 			name: "flags win over variables",
 			env: map[string]string{"FIRSTHAND_ADDR": "0.0.0.0:9000", "FIRSTHAND_DB": "/data/f.db", "FIRSTHAND_BASE_URL": "https://env.example.com",
 				"FIRSTHAND_SMTP_URL": "smtp://env:25", "FIRSTHAND_MAIL_FROM": "env@example.com", "FIRSTHAND_DEMO": "true",
-				"FIRSTHAND_SESSION_TTL": "720h", "FIRSTHAND_METRICS_ALLOW": "10.0.0.0/8"},
+				"FIRSTHAND_SESSION_TTL": "720h", "FIRSTHAND_METRICS_ALLOW": "10.0.0.0/8", "FIRSTHAND_TIMEZONE": "Europe/Berlin"},
 			args: []string{"--addr", "127.0.0.1:7000", "--db", "flag.db", "--base-url", "https://flag.example.com",
 				"--smtp-url", "smtp://flag:25", "--mail-from", "flag@example.com", "--demo=false", "--session-ttl", "8h",
-				"--metrics-allow", "::ffff:192.0.2.9"},
+				"--metrics-allow", "::ffff:192.0.2.9", "--timezone", "Europe/Vienna"},
 			want: serveConfig{addr: "127.0.0.1:7000", db: "flag.db", baseURL: "https://flag.example.com",
 				smtpURL: "smtp://flag:25", mailFrom: "flag@example.com", sessionTTL: 8 * time.Hour,
-				metricsAllow: []netip.Prefix{netip.MustParsePrefix("192.0.2.9/32")}, mailFromName: "Firsthand"},
+				metricsAllow: []netip.Prefix{netip.MustParsePrefix("192.0.2.9/32")}, mailFromName: "Firsthand", timeZone: "Europe/Vienna"},
 		},
 		{
 			name: "a sender is derived when only SMTP is set",
@@ -153,6 +153,11 @@ func TestParseServe(t *testing.T) {
 	for _, bad := range []string{"10.0.0.0/33", "intranet", "10.0.0", ","} {
 		if _, err := parseServe([]string{"--metrics-allow", bad}, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "--metrics-allow") {
 			t.Errorf("--metrics-allow %q: error %v, want one naming the flag", bad, err)
+		}
+	}
+	for _, bad := range []string{"Berlin", "Local", "Europe/Atlantis"} {
+		if _, err := parseServe([]string{"--timezone", bad}, envOf(nil), io.Discard); err == nil || !strings.Contains(err.Error(), "--timezone") {
+			t.Errorf("--timezone %q: error %v, want one naming the flag", bad, err)
 		}
 	}
 	for _, bad := range []string{"12", "1m", "-1h", "2400h", "soon"} {
@@ -201,6 +206,9 @@ func TestServeDemo(t *testing.T) {
 	if states[briefing.StateDraft] != 1 || states[briefing.StateBriefing] != 1 || len(anns) != 2 {
 		t.Errorf("demo announcements by state = %v, want one draft and one published", states)
 	}
+	if zone := settingsOf(t, db).TimeZone; zone != "Europe/Berlin" {
+		t.Errorf("the demo organisation's time_zone = %q, want Europe/Berlin", zone)
+	}
 
 	srv = startServe(t, nil, "--db", db, "--demo")
 	if out := srv.stdout.String(); strings.Contains(out, demoPassword) {
@@ -230,6 +238,41 @@ func TestServeDemoLeavesAnExistingDatabase(t *testing.T) {
 	if len(users) != 1 || len(anns) != 0 {
 		t.Errorf("--demo on a database with one user left %d users and %d announcements, want 1 and 0", len(users), len(anns))
 	}
+}
+
+// TestServeTimezoneOnFirstStart: FIRSTHAND_TIMEZONE sets the
+// organisation's zone on the first start only.
+func TestServeTimezoneOnFirstStart(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "f.db")
+	srv := startServe(t, map[string]string{"FIRSTHAND_TIMEZONE": "America/New_York"}, "--db", db)
+	if err := srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if zone := settingsOf(t, db).TimeZone; zone != "America/New_York" {
+		t.Errorf("time_zone after the first start = %q, want America/New_York", zone)
+	}
+	srv = startServe(t, map[string]string{"FIRSTHAND_TIMEZONE": "Asia/Tokyo"}, "--db", db)
+	if err := srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if zone := settingsOf(t, db).TimeZone; zone != "America/New_York" {
+		t.Errorf("time_zone after a second start = %q, want the first start's America/New_York kept", zone)
+	}
+}
+
+func settingsOf(t *testing.T, db string) briefing.Settings {
+	t.Helper()
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	set, err := st.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }
 
 func demoContents(t *testing.T, db string) ([]*briefing.User, []*briefing.Announcement) {

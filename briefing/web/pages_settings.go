@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"firsthand/briefing"
+)
+
+// The organisation's settings for admins: a plain form over the same
+// store call as PATCH /api/v1/settings, so the page and the API refuse
+// alike.
+
+// settingsForm is the settings as the admin typed them: numbers stay text
+// so that what was typed comes back when it is refused.
+type settingsForm struct {
+	Privacy, MinGroup, RetentionDays, TimeZone, Language string
+}
+
+func (f *settingsForm) from(s briefing.Settings) {
+	*f = settingsForm{Privacy: string(s.Privacy), MinGroup: strconv.Itoa(s.MinGroup),
+		RetentionDays: strconv.Itoa(s.ReceiptRetentionDays), TimeZone: s.TimeZone, Language: s.Language}
+}
+
+type settingsAdminView struct {
+	Form   settingsForm
+	Errors formErrors
+}
+
+// settingsFields maps the settings' JSON names to the form's control ids.
+var settingsFields = map[string]string{"privacy": "privacy-personal", "min_group": "min_group",
+	"receipt_retention_days": "receipt_retention_days", "time_zone": "time_zone", "language": "language"}
+
+func (s *Server) settingsAdminPage(c *gin.Context) {
+	set, err := s.st.Settings()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var v settingsAdminView
+	v.Form.from(set)
+	s.render(c, http.StatusOK, "admin_settings", "Settings", "admin", v)
+}
+
+func (s *Server) saveSettingsForm(c *gin.Context) {
+	f := settingsForm{Privacy: c.PostForm("privacy"), MinGroup: strings.TrimSpace(c.PostForm("min_group")),
+		RetentionDays: strings.TrimSpace(c.PostForm("receipt_retention_days")),
+		TimeZone:      c.PostForm("time_zone"), Language: c.PostForm("language")}
+	v := settingsAdminView{Form: f}
+	minGroup, err1 := strconv.Atoi(f.MinGroup)
+	if err1 != nil {
+		v.Errors.Add("min_group", "Give the smallest group as a whole number, e.g. 5")
+	}
+	days, err2 := strconv.Atoi(f.RetentionDays)
+	if err2 != nil {
+		v.Errors.Add("receipt_retention_days", "Give the days as a whole number: 0 keeps the times")
+	}
+	if v.Errors.Any() {
+		s.render(c, http.StatusUnprocessableEntity, "admin_settings", "Settings", "admin", v)
+		return
+	}
+	_, err := s.st.UpdateSettings(actor(c), func(set *briefing.Settings) error {
+		set.Privacy, set.MinGroup, set.ReceiptRetentionDays = briefing.Privacy(f.Privacy), minGroup, days
+		set.TimeZone, set.Language = f.TimeZone, f.Language
+		return nil
+	})
+	if err != nil {
+		if !v.Errors.addDomain(err, settingsFields, "privacy-personal") {
+			s.fail(c, err)
+			return
+		}
+		s.render(c, http.StatusUnprocessableEntity, "admin_settings", "Settings", "admin", v)
+		return
+	}
+	redirectFlash(c, "/admin/settings", "Settings saved.")
+}
