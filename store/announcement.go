@@ -96,6 +96,10 @@ func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error
 		a.Slug = briefing.Slugify(a.Title) + "-" + a.ID
 		a.State = briefing.StateDraft
 		a.CreatedAt, a.UpdatedAt = now, now
+		if a.CreatedBy == "" {
+			a.CreatedBy = a.AuthorID
+		}
+		a.LastEditedBy = a.CreatedBy
 		if err := putAnnouncement(tx, a); err != nil {
 			return err
 		}
@@ -142,7 +146,9 @@ func (s *Store) Announcement(id string) (*briefing.Announcement, error) {
 }
 
 // UpdateDraft changes a draft through fn (merge semantics are the
-// caller's); what briefing.CanEdit refuses is a conflict. fn and the
+// caller's); what briefing.CanEdit refuses is a conflict. An edit of an
+// announcement in review or approved takes it back to draft
+// (briefing.VoidsApproval), audited with the approval it voids. fn and the
 // normalising run outside the write transaction, on a copy; the write
 // takes the result only if nobody changed the draft meanwhile, and
 // otherwise starts again from the newer draft.
@@ -187,6 +193,14 @@ func (s *Store) UpdateDraft(id, actor string, fn func(a *briefing.Announcement) 
 				return err
 			}
 			a.Slug = briefing.Slugify(a.Title) + "-" + a.ID
+			detail := ""
+			if briefing.VoidsApproval(cur) {
+				detail = jsonString(map[string]string{"was": string(cur.State), "now": string(briefing.StateDraft)})
+				a.State, a.Review = briefing.StateDraft, nil
+			}
+			if id := actorUserID(actor); id != "" {
+				a.LastEditedBy = id
+			}
 			a.UpdatedAt = s.now()
 			if !a.UpdatedAt.After(base) {
 				// Two saves within the clock's resolution must still
@@ -199,7 +213,7 @@ func (s *Store) UpdateDraft(id, actor string, fn func(a *briefing.Announcement) 
 			if err := putBody(tx, a); err != nil {
 				return err
 			}
-			return audit(tx, a.UpdatedAt, actor, "announcement.update", "announcement:"+a.ID, "")
+			return audit(tx, a.UpdatedAt, actor, "announcement.update", "announcement:"+a.ID, detail)
 		})
 		if err != nil {
 			return nil, err

@@ -99,6 +99,8 @@ func cloneAnnouncement(a *briefing.Announcement) *briefing.Announcement {
 	c.LastRemindedAt = clonePtr(a.LastRemindedAt)
 	c.Reminders = maps.Clone(a.Reminders)
 	c.Departments = slices.Clone(a.Departments)
+	c.Review = clonePtr(a.Review)
+	c.Changes = slices.Clone(a.Changes)
 	return &c
 }
 

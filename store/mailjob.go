@@ -27,6 +27,8 @@ const (
 	MailManualTask          MailKind = "manual_task"     // to a manual channel's assignees: please post it
 	MailManualReminder      MailKind = "manual_reminder" // still not posted after 30 minutes
 	MailCheckFailed         MailKind = "check_failed"    // a channel's preflight failed: to the authors and managers
+	MailReview              MailKind = "review"          // to reviewers: an announcement waits for them
+	MailRevised             MailKind = "revised"         // a material correction: please acknowledge again
 )
 
 // toAuthorsAndManagers are the kinds whose job is addressed to the

@@ -32,7 +32,11 @@ func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
 		if a, err = getAnnouncement(tx, u64(n)); err != nil {
 			return err
 		}
-		if err := briefing.CanPublish(a); err != nil {
+		required, err := approvalRequired(tx)
+		if err != nil {
+			return err
+		}
+		if err := briefing.CanPublish(a, required); err != nil {
 			return err
 		}
 		if err := loadBody(tx, a); err != nil {

@@ -48,7 +48,7 @@ type adminUsersView struct {
 	AllRoles         []string
 }
 
-var roleChoices = []string{"employee", "author", "manager", "admin"}
+var roleChoices = []string{"employee", "author", "manager", "reviewer", "admin"}
 
 func (s *Server) usersAdminPage(c *gin.Context) {
 	s.renderUsers(c, http.StatusOK, adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}})

@@ -56,7 +56,8 @@ type dashboardView struct {
 	A                                              *briefing.Announcement
 	R                                              briefing.Readiness
 	CanEdit, CanAnswer, CanRelease, CanWithdraw    bool
-	CanRemind                                      bool
+	CanRemind, CanSubmit, CanPublish               bool
+	Review                                         reviewForms
 	Overall                                        barView
 	Need, Missing                                  int
 	Gates                                          []gateLine
@@ -82,8 +83,16 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		s.fail(c, err)
 		return
 	}
+	required, err := s.st.ApprovalRequired()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	v := dashboardView{A: a, R: r, Form: form,
 		CanEdit:     u.Has(briefing.RoleAuthor) && briefing.CanEdit(a) == nil,
+		CanSubmit:   briefing.CanSubmit(u, a) == nil,
+		CanPublish:  u.Has(briefing.RoleAuthor) && briefing.CanPublish(a, required) == nil,
+		Review:      reviewFormsFor(u, a),
 		CanAnswer:   u.Has(briefing.RoleAuthor),
 		CanRelease:  briefing.CanRelease(u, a) == nil,
 		CanWithdraw: briefing.CanWithdraw(a) == nil,

@@ -211,6 +211,10 @@ type editorView struct {
 	Zone       string
 	AllRoles   []string
 	Saved      *time.Time
+	// A is the stored announcement being edited (nil for a new one): its
+	// state and the last review say whether saving voids an approval.
+	A         *briefing.Announcement
+	CanSubmit bool
 }
 
 func (s *Server) editorNew(c *gin.Context) {
@@ -278,6 +282,14 @@ func (s *Server) editorSubmit(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/announcements/"+a.ID+"/publish")
 		return
 	}
+	if action == "submit" {
+		if _, err := s.st.Submit(a.ID, currentUser(c)); err != nil {
+			redirectFlash(c, "/announcements/"+a.ID, "Saved, not submitted: "+briefing.ErrorMessage(err)+".")
+			return
+		}
+		redirectFlash(c, "/announcements/"+a.ID, "Submitted for review: the reviewers have been told.")
+		return
+	}
 	redirectFlash(c, "/announcements/"+a.ID+"/edit", "Draft saved.")
 }
 
@@ -304,10 +316,18 @@ func (s *Server) channelsOf(a *briefing.Announcement) ([]*briefing.Channel, erro
 
 func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorForm, errs formErrors, saved *time.Time, preview bool) {
 	v := editorView{ID: id, Action: "/announcements/new", Form: f, Errors: errs, Saved: saved,
-		Zone: viewerZone(c).String(), AllRoles: []string{"employee", "author", "manager", "admin"}}
+		Zone: viewerZone(c).String(), AllRoles: []string{"employee", "author", "manager", "reviewer", "admin"}}
 	if id != "" {
 		v.Action = "/announcements/" + id + "/edit"
+		a, err := s.st.Announcement(id)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		v.A = a
 	}
+	// Saving first makes any announcement a draft, which an author submits.
+	v.CanSubmit = briefing.CanSubmit(currentUser(c), &briefing.Announcement{State: briefing.StateDraft}) == nil
 	if preview {
 		html, err := briefing.RenderMarkdown(f.Body)
 		if err != nil {

@@ -12,9 +12,10 @@ import (
 // routes is the map of the application, grouped by who may call what.
 func (s *Server) routes(r *gin.Engine) {
 	const (
-		author  = briefing.RoleAuthor
-		manager = briefing.RoleManager
-		admin   = briefing.RoleAdmin
+		author   = briefing.RoleAuthor
+		manager  = briefing.RoleManager
+		admin    = briefing.RoleAdmin
+		reviewer = briefing.RoleReviewer
 	)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, briefing.NotFound("there is nothing at %s", c.Request.URL.Path)) })
 	r.NoMethod(func(c *gin.Context) {
@@ -47,10 +48,12 @@ func (s *Server) routes(r *gin.Engine) {
 	// (briefing.MayConfirm); anyone else gets 404.
 	in.POST("/announcements/:id/deliveries/:delivery/confirm", s.confirmDelivery)
 
+	// Reviewers read the item they decide on, without author rights.
+	in.GET("/announcements/:id", s.requireAny(author, manager, reviewer), s.getAnnouncement)
+
 	staff := in.Group("", s.requireAny(author, manager, admin))
 	staff.GET("/channels", s.listChannels)
 	staff.GET("/announcements", s.listAnnouncements)
-	staff.GET("/announcements/:id", s.getAnnouncement)
 	staff.GET("/announcements/:id/readiness", s.readiness)
 	staff.GET("/announcements/:id/receipts", s.requireAny(author, manager), s.receipts)
 	staff.GET("/announcements/:id/deliveries", s.deliveries)
@@ -64,8 +67,13 @@ func (s *Server) routes(r *gin.Engine) {
 	authors.POST("/announcements", s.createAnnouncement)
 	authors.PATCH("/announcements/:id", s.patchAnnouncement)
 	authors.POST("/announcements/:id/publish", s.publish)
+	authors.POST("/announcements/:id/submit", s.submitAPI)
 	authors.POST("/preview", s.previewAPI)
 	authors.POST("/channels/:id/check", s.checkChannel)
+
+	reviewers := in.Group("", s.requireAny(reviewer))
+	reviewers.POST("/announcements/:id/approve", s.approveAPI)
+	reviewers.POST("/announcements/:id/reject", s.rejectAPI)
 
 	admins := in.Group("", s.requireAny(admin))
 	admins.POST("/users", s.createUser)
@@ -120,7 +128,14 @@ func (s *Server) routes(r *gin.Engine) {
 	pauthors.POST("/announcements/:id/edit", s.editorSubmit)
 	pauthors.GET("/announcements/:id/publish", s.publishConfirm)
 	pauthors.POST("/announcements/:id/publish", s.publishForm)
+	pauthors.POST("/announcements/:id/submit", s.submitForm)
 	pauthors.POST("/announcements/:id/questions/:question/answer", s.answerForm)
+
+	previewers := pin.Group("", s.requireAny(reviewer))
+	previewers.GET("/reviews", s.reviewsPage)
+	previewers.GET("/reviews/:id", s.reviewPage)
+	previewers.POST("/announcements/:id/approve", s.approveForm)
+	previewers.POST("/announcements/:id/reject", s.rejectForm)
 
 	padmin := pin.Group("/admin", s.requireAny(admin))
 	padmin.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/admin/users") })
