@@ -67,3 +67,19 @@ func (r *Revision) Apply(a *Announcement) {
 func (a *Announcement) CurrentEpoch() int {
 	return max(a.MaterialVersion, 1)
 }
+
+// PublicChanges are the corrections made after release, which the
+// newsroom shows as "Updated" with their notes. Notes written while the
+// item was still briefed to staff only stay internal.
+func (a *Announcement) PublicChanges() []Change {
+	if a.ReleasedAt == nil {
+		return nil
+	}
+	var out []Change
+	for _, c := range a.Changes {
+		if c.At.After(*a.ReleasedAt) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

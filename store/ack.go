@@ -33,12 +33,26 @@ func recipientOf(tx *bolt.Tx, annID, userID uint64) (*briefing.Announcement, rec
 	return a, r, nil
 }
 
+// briefingOf is a as one recipient sees it: the read and the
+// acknowledgement that count now (of the current material epoch), the
+// version they last acknowledged, and the changes since publish.
 func briefingOf(a *briefing.Announcement, r receipt) briefing.Briefing {
-	return briefing.Briefing{
+	b := briefing.Briefing{
 		ID: a.ID, Title: a.Title, Summary: a.Summary, State: a.State, Deadline: a.Policy.Deadline,
 		PublishedAt: a.PublishedAt, ReleasedAt: a.ReleasedAt,
-		ReadAt: fromMicros(r.readAt), AcknowledgedAt: fromMicros(r.ackAt),
+		Version: a.Version, AcknowledgedVersion: int(r.ackVer), Changes: a.Changes,
 	}
+	epoch := a.CurrentEpoch()
+	if r.readCounts(epoch) {
+		b.ReadAt = fromMicros(r.readAt)
+	}
+	if r.ackCounts(epoch) {
+		b.AcknowledgedAt = fromMicros(r.ackAt)
+	}
+	if b.Changes == nil {
+		b.Changes = []briefing.Change{}
+	}
+	return b
 }
 
 func ids(annID, userID string) (uint64, uint64, error) {
@@ -72,7 +86,7 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 		}
 		b = briefingOf(a, r)
 		b.HTML = a.HTML
-		unread = r.readAt == 0
+		unread = !r.readCounts(a.CurrentEpoch())
 		return nil
 	})
 	if err != nil || !unread {
@@ -82,15 +96,15 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 	var readAt int64
 	err = s.batch(func(tx *bolt.Tx) error {
 		readAt = 0
-		_, r, err := recipientOf(tx, an, un)
+		a, r, err := recipientOf(tx, an, un)
 		if err != nil {
 			return err
 		}
 		readAt = r.readAt
-		if r.readAt != 0 {
+		if r.readCounts(a.CurrentEpoch()) {
 			return nil
 		}
-		r.readAt = micros(s.now())
+		r.readAt, r.readVer = micros(s.now()), uint16(a.Version)
 		readAt = r.readAt
 		if err := tx.Bucket(bReceipts).Put(pair(an, un), r.encode()); err != nil {
 			return err
@@ -104,6 +118,8 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 // AckResult is what an acknowledgement did.
 type AckResult struct {
 	AcknowledgedAt time.Time
+	// Version is the version acknowledged.
+	Version int
 	// Released is true when this acknowledgement opened the gate.
 	Released bool
 }
@@ -127,17 +143,19 @@ func (s *Store) Acknowledge(annID, userID string) (AckResult, error) {
 		if err != nil {
 			return err
 		}
-		if r.ackAt != 0 {
-			res.AcknowledgedAt = *fromMicros(r.ackAt)
+		epoch := a.CurrentEpoch()
+		if r.ackCounts(epoch) {
+			res.AcknowledgedAt, res.Version = *fromMicros(r.ackAt), int(r.ackVer)
 			return nil
 		}
 		now := s.now()
 		var read uint32
-		if r.readAt == 0 {
-			r.readAt, read = micros(now), 1
+		if !r.readCounts(epoch) {
+			r.readAt, r.readVer, read = micros(now), uint16(a.Version), 1
 		}
-		r.ackAt = micros(now)
-		res.AcknowledgedAt = *fromMicros(r.ackAt)
+		// The acknowledgement records the version it saw.
+		r.ackAt, r.ackVer = micros(now), uint16(a.Version)
+		res.AcknowledgedAt, res.Version = *fromMicros(r.ackAt), a.Version
 		if err := tx.Bucket(bReceipts).Put(pair(an, un), r.encode()); err != nil {
 			return err
 		}
@@ -182,6 +200,8 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 		}
 		return nil
 	})
+	// Unacknowledged first, then by the last call for attention: a
+	// material revision brings an item back to the top.
 	slices.SortStableFunc(out, func(x, y briefing.Briefing) int {
 		if (x.AcknowledgedAt == nil) != (y.AcknowledgedAt == nil) {
 			if x.AcknowledgedAt == nil {
@@ -189,7 +209,7 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 			}
 			return 1
 		}
-		return y.PublishedAt.Compare(*x.PublishedAt)
+		return y.Activity().Compare(x.Activity())
 	})
 	return out, err
 }

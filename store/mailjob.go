@@ -195,7 +195,7 @@ func (s *Store) NextMailRecipients(jobID string, limit int) ([]MailRecipient, er
 				continue
 			}
 			if j.Kind == MailReminder {
-				if r.ackAt != 0 || (j.Department != "" && a.Departments[r.dept] != j.Department) {
+				if r.ackCounts(a.CurrentEpoch()) || (j.Department != "" && a.Departments[r.dept] != j.Department) {
 					continue
 				}
 			}

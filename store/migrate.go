@@ -35,6 +35,9 @@ var (
 	bSessionsByUser = []byte("sessions_by_user")
 	bAwaiting       = []byte("awaiting") // manual deliveries awaiting their person: delivery id → nothing
 	bChecks         = []byte("checks")   // announcement id → its channels' latest preflight (JSON)
+	// schema 8
+	bRevisions    = []byte("revisions")
+	bMessageTypes = []byte("message_types")
 )
 
 var keySchema = []byte("schema")
@@ -73,6 +76,19 @@ var migrations = []func(tx *bolt.Tx) error{
 	// one, so an announcement may go to the newsroom alone; and the index
 	// of manual deliveries awaiting their person (delivery_state.go).
 	channelCatalogue,
+	// 8: the text of each version after publish (revision.go) and the
+	// message types (message_type.go). Nothing to convert: receipts from
+	// before versions existed read as version 1 (receipt.go).
+	governanceBuckets,
+}
+
+func governanceBuckets(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bRevisions, bMessageTypes} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func compactAckEvents(tx *bolt.Tx) error {

@@ -142,6 +142,14 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 			t.Errorf("%d newsroom channels after migration 7, want 1", n)
 		}
 	},
+	// 8: the revisions and message types buckets.
+	func(t *testing.T, tx *bolt.Tx) {
+		for _, b := range [][]byte{bRevisions, bMessageTypes} {
+			if tx.Bucket(b) == nil {
+				t.Errorf("bucket %s missing after migration 8", b)
+			}
+		}
+	},
 }
 
 func TestMigrationCompactsAckEvents(t *testing.T) {

@@ -61,6 +61,7 @@ func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
 		}
 		now := s.now()
 		a.State, a.PublishedAt, a.Recipients, a.UpdatedAt = briefing.StateBriefing, &now, len(recipients), now
+		a.Version, a.MaterialVersion = 1, 1
 		if err := putAnnouncement(tx, a); err != nil {
 			return err
 		}

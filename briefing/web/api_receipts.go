@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -64,9 +65,9 @@ func (s *Server) receiptsCSV(c *gin.Context, f store.ReceiptFilter) {
 	c.Header("Content-Disposition", `attachment; filename="receipts-`+c.Param("id")+`.csv"`)
 	c.Status(http.StatusOK)
 	w := newCSVWriter(c.Writer)
-	_ = w.Write([]string{"user_id", "email", "name", "department", "status", "read_at", "acknowledged_at"})
+	_ = w.Write([]string{"user_id", "email", "name", "department", "status", "read_at", "acknowledged_at", "acknowledged_version"})
 	_, err = s.st.Receipts(c.Param("id"), f, func(r briefing.Receipt) error {
-		return w.Write([]string{r.UserID, r.Email, r.Name, r.Department, string(r.Status()), csvTime(r.ReadAt), csvTime(r.AcknowledgedAt)})
+		return w.Write([]string{r.UserID, r.Email, r.Name, r.Department, string(r.Status()), csvTime(r.ReadAt), csvTime(r.AcknowledgedAt), strconv.Itoa(r.AcknowledgedVersion)})
 	})
 	w.Flush()
 	logErr(s.log, "receipts csv", err)

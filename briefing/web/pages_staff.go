@@ -90,8 +90,13 @@ func (s *Server) renderBriefing(c *gin.Context, status int, question, questionEr
 		s.fail(c, err)
 		return
 	}
+	changes, err := s.changesFor(b)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, status, "briefing", b.Title, "inbox", gin.H{"B": b, "HTML": trusted(b.HTML), "Questions": qs,
-		"Question": question, "Error": questionErr})
+		"Question": question, "Error": questionErr, "Changes": changes})
 }
 
 func (s *Server) ackForm(c *gin.Context) {

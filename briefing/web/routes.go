@@ -68,6 +68,7 @@ func (s *Server) routes(r *gin.Engine) {
 	authors.PATCH("/announcements/:id", s.patchAnnouncement)
 	authors.POST("/announcements/:id/publish", s.publish)
 	authors.POST("/announcements/:id/submit", s.submitAPI)
+	authors.POST("/announcements/:id/revisions", s.reviseAPI)
 	authors.POST("/preview", s.previewAPI)
 	authors.POST("/channels/:id/check", s.checkChannel)
 
@@ -129,6 +130,7 @@ func (s *Server) routes(r *gin.Engine) {
 	pauthors.GET("/announcements/:id/publish", s.publishConfirm)
 	pauthors.POST("/announcements/:id/publish", s.publishForm)
 	pauthors.POST("/announcements/:id/submit", s.submitForm)
+	pauthors.POST("/announcements/:id/revisions", s.reviseFormPost)
 	pauthors.POST("/announcements/:id/questions/:question/answer", s.answerForm)
 
 	previewers := pin.Group("", s.requireAny(reviewer))
