@@ -87,6 +87,9 @@ func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error
 		if err := validateDraft(tx, a); err != nil {
 			return err
 		}
+		if err := checkType(tx, a, true); err != nil {
+			return err
+		}
 		id, err := tx.Bucket(bAnnouncements).NextSequence()
 		if err != nil {
 			return err
@@ -110,8 +113,8 @@ func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error
 	})
 }
 
-// validateDraft checks a normalised draft against the domain's rules and
-// the channels that exist.
+// validateDraft checks a normalised draft against the domain's rules, the
+// channels that exist and its message type's channels.
 func validateDraft(tx *bolt.Tx, a *briefing.Announcement) error {
 	channels := tx.Bucket(bChannels)
 	if err := a.Validate(func(id string) bool {
@@ -120,13 +123,17 @@ func validateDraft(tx *bolt.Tx, a *briefing.Announcement) error {
 	}); err != nil {
 		return err
 	}
-	return briefing.CheckChannelTexts(a, func(id string) *briefing.Channel {
+	err := briefing.CheckChannelTexts(a, func(id string) *briefing.Channel {
 		c, err := getChannel(tx, u64(mustID(id)))
 		if err != nil {
 			return nil
 		}
 		return c
 	})
+	if err != nil {
+		return err
+	}
+	return checkType(tx, a, false)
 }
 
 // Announcement returns an announcement with its body.

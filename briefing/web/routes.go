@@ -53,6 +53,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	staff := in.Group("", s.requireAny(author, manager, admin))
 	staff.GET("/channels", s.listChannels)
+	staff.GET("/message-types", s.listMessageTypes)
 	staff.GET("/announcements", s.listAnnouncements)
 	staff.GET("/announcements/:id/readiness", s.readiness)
 	staff.GET("/announcements/:id/receipts", s.requireAny(author, manager), s.receipts)
@@ -82,6 +83,8 @@ func (s *Server) routes(r *gin.Engine) {
 	admins.POST("/users/:id/tokens", s.createToken)
 	admins.DELETE("/users/:id/tokens", s.revokeTokens)
 	admins.POST("/channels", s.createChannel)
+	admins.POST("/message-types", s.createMessageType)
+	admins.PATCH("/message-types/:id", s.patchMessageType)
 	admins.POST("/channels/:id/test", s.testChannel)
 	admins.GET("/audit", s.auditLog)
 	admins.GET("/backup", s.backup)
@@ -154,4 +157,6 @@ func (s *Server) routes(r *gin.Engine) {
 	padmin.POST("/channels/:id/check", s.checkChannelForm)
 	padmin.POST("/channels/:id/disabled", s.channelDisabledForm)
 	padmin.GET("/audit", s.auditAdminPage)
+	padmin.GET("/message-types", s.typesPage)
+	padmin.POST("/message-types", s.saveTypeForm)
 }
