@@ -10,10 +10,15 @@ import (
 // State is where an announcement is in its life.
 type State string
 
-// The states: draft → briefing (staff can read it, nothing external) →
-// released (gone out to its channels); any of them → withdrawn.
+// The states: draft → review (a reviewer looks at it) → approved →
+// briefing (staff can read it, nothing external) → released (gone out to
+// its channels); any of them → withdrawn. A rejection or an edit takes
+// review and approved back to draft; without approval_required a draft is
+// published straight away.
 const (
 	StateDraft     State = "draft"
+	StateReview    State = "review"
+	StateApproved  State = "approved"
 	StateBriefing  State = "briefing"
 	StateReleased  State = "released"
 	StateWithdrawn State = "withdrawn"
@@ -110,7 +115,23 @@ type Announcement struct {
 	// with the briefing and sent with the "now public" notice.
 	TalkingPoints string `json:"talking_points"`
 
-	AuthorID    string     `json:"author_id"`
+	AuthorID string `json:"author_id"`
+	// CreatedBy and LastEditedBy are user ids: a reviewer who wrote or last
+	// changed an item does not approve it.
+	CreatedBy    string `json:"created_by"`
+	LastEditedBy string `json:"last_edited_by"`
+	// Review is the last reviewer's decision (an approval's note, a
+	// rejection's reason), shown to the authors.
+	Review *Review `json:"review,omitempty"`
+	// Version counts from 1 at publish; every revision adds one.
+	// MaterialVersion is the version of the last material revision (1 at
+	// publish): only reads and acknowledgements of it or later count.
+	Version         int      `json:"version"`
+	MaterialVersion int      `json:"material_version,omitempty"`
+	Changes         []Change `json:"changes,omitempty"`
+	// TypeID is the message type; required once any type exists.
+	TypeID string `json:"type_id,omitempty"`
+
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	PublishedAt *time.Time `json:"published_at"`
@@ -244,7 +265,7 @@ func (a *Announcement) Validate(channelExists func(id string) bool) error {
 	}
 	for i, r := range a.Audience.Roles {
 		if _, ok := ParseRole(string(r)); !ok {
-			return Invalid("audience.roles", "role %d (%q) is not one of employee, author, manager, admin", i, r)
+			return Invalid("audience.roles", "role %d (%q) is not one of %s", i, r, RoleNames)
 		}
 	}
 	seen := map[string]bool{}
@@ -279,6 +300,15 @@ func (a *Announcement) NextReminder(department string) time.Time {
 		return time.Time{}
 	}
 	return last.Add(ReminderPace)
+}
+
+// Creator is the id of the person who created a: CreatedBy, or the author
+// for an announcement stored before it was recorded.
+func (a *Announcement) Creator() string {
+	if a.CreatedBy != "" {
+		return a.CreatedBy
+	}
+	return a.AuthorID
 }
 
 // Internal reports whether the announcement is briefed and never released.

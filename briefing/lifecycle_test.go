@@ -42,16 +42,25 @@ func wantRule(t *testing.T, what string, err, want error) {
 
 func TestCanEditAndPublish(t *testing.T) {
 	for _, tt := range []struct {
-		state State
-		want  error
+		state                  State
+		edit, publish, withApp error
 	}{
-		{StateDraft, nil},
-		{StateBriefing, ErrConflict},
-		{StateReleased, ErrConflict},
-		{StateWithdrawn, ErrConflict},
+		{StateDraft, nil, nil, ErrConflict},
+		{StateReview, nil, ErrConflict, ErrConflict},
+		{StateApproved, nil, nil, nil},
+		{StateBriefing, ErrConflict, ErrConflict, ErrConflict},
+		{StateReleased, ErrConflict, ErrConflict, ErrConflict},
+		{StateWithdrawn, ErrConflict, ErrConflict, ErrConflict},
 	} {
-		wantRule(t, "edit "+string(tt.state), CanEdit(ann(tt.state, false)), tt.want)
-		wantRule(t, "publish "+string(tt.state), CanPublish(ann(tt.state, false)), tt.want)
+		wantRule(t, "edit "+string(tt.state), CanEdit(ann(tt.state, false)), tt.edit)
+		wantRule(t, "publish "+string(tt.state), CanPublish(ann(tt.state, false), false), tt.publish)
+		wantRule(t, "publish with approval required "+string(tt.state), CanPublish(ann(tt.state, false), true), tt.withApp)
+		if got, want := VoidsApproval(ann(tt.state, false)), tt.state == StateReview || tt.state == StateApproved; got != want {
+			t.Errorf("VoidsApproval(%s) = %v, want %v", tt.state, got, want)
+		}
+	}
+	if err := CanPublish(ann(StateDraft, false), true); !strings.Contains(ErrorMessage(err), "approve") {
+		t.Errorf("CanPublish(draft, required) = %q, want it to say a reviewer must approve", ErrorMessage(err))
 	}
 	if err := CanEdit(ann(StateReleased, false)); !strings.Contains(ErrorMessage(err), "released") {
 		t.Errorf("CanEdit(released) = %q, want it to name the state", ErrorMessage(err))
@@ -161,5 +170,80 @@ func TestGatedAndBriefed(t *testing.T) {
 		if got := Briefed(a); got != tt.recipent {
 			t.Errorf("Briefed(%s) = %v, want %v", tt.state, got, tt.recipent)
 		}
+	}
+}
+
+var (
+	ruleReviewer = &User{ID: "8", Roles: []Role{RoleReviewer}, Active: true}
+	ruleOther    = &User{ID: "9", Roles: []Role{RoleReviewer}, Active: true}
+)
+
+func inReview(createdBy, lastEditedBy string) *Announcement {
+	a := ann(StateReview, false)
+	a.CreatedBy, a.LastEditedBy = createdBy, lastEditedBy
+	return a
+}
+
+func TestCanSubmit(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		actor *User
+		state State
+		want  error
+	}{
+		{"author, draft", ruleAuthor, StateDraft, nil},
+		{"admin, draft", ruleAdmin, StateDraft, nil},
+		{"reviewer only", ruleReviewer, StateDraft, ErrForbidden},
+		{"employee", ruleStaff, StateDraft, ErrForbidden},
+		{"already in review", ruleAuthor, StateReview, ErrConflict},
+		{"approved", ruleAuthor, StateApproved, ErrConflict},
+		{"briefing", ruleAuthor, StateBriefing, ErrConflict},
+	} {
+		wantRule(t, tt.name, CanSubmit(tt.actor, ann(tt.state, false)), tt.want)
+	}
+}
+
+func TestCanApproveAndReject(t *testing.T) {
+	for _, tt := range []struct {
+		name            string
+		actor           *User
+		a               *Announcement
+		approve, reject error
+	}{
+		{"another reviewer", ruleReviewer, inReview("2", "2"), nil, nil},
+		{"an admin who did not write it", ruleAdmin, inReview("2", "2"), nil, nil},
+		{"the creator", ruleReviewer, inReview("8", "2"), ErrForbidden, nil},
+		{"the last editor", ruleReviewer, inReview("2", "8"), ErrForbidden, nil},
+		{"an author", ruleAuthor, inReview("9", "9"), ErrForbidden, ErrForbidden},
+		{"a manager", ruleManager, inReview("2", "2"), ErrForbidden, ErrForbidden},
+		{"a draft", ruleOther, ann(StateDraft, false), ErrConflict, ErrConflict},
+		{"approved", ruleOther, ann(StateApproved, false), ErrConflict, ErrConflict},
+		{"briefing", ruleOther, ann(StateBriefing, false), ErrConflict, ErrConflict},
+	} {
+		wantRule(t, "approve: "+tt.name, CanApprove(tt.actor, tt.a), tt.approve)
+		wantRule(t, "reject: "+tt.name, CanReject(tt.actor, tt.a), tt.reject)
+	}
+	// An announcement stored before created_by was kept falls back to its author.
+	old := ann(StateReview, false)
+	old.AuthorID = "8"
+	wantRule(t, "approve: the author of an old record", CanApprove(ruleReviewer, old), ErrForbidden)
+}
+
+func TestRejectReasonAndApprovalNote(t *testing.T) {
+	if _, err := RejectReason("  "); ErrorField(err) != "reason" {
+		t.Errorf("RejectReason(blank) = %v, want invalid on reason", err)
+	}
+	if got, err := RejectReason("  the date is wrong "); err != nil || got != "the date is wrong" {
+		t.Errorf("RejectReason = %q, %v; want trimmed", got, err)
+	}
+	if got, err := ApprovalNote(""); err != nil || got != "" {
+		t.Errorf("ApprovalNote(empty) = %q, %v; want allowed", got, err)
+	}
+	long := make([]byte, MaxReason+1)
+	for i := range long {
+		long[i] = 'x'
+	}
+	if _, err := ApprovalNote(string(long)); ErrorField(err) != "note" {
+		t.Errorf("ApprovalNote(too long) = %v, want invalid on note", err)
 	}
 }

@@ -11,11 +11,15 @@ type Receipt struct {
 	Name           string     `json:"name"`
 	Department     string     `json:"department"`
 	ReadAt         *time.Time `json:"read_at"`
+	// AcknowledgedAt is the acknowledgement that counts now: nil after a
+	// material revision until the person acknowledges again.
 	AcknowledgedAt *time.Time `json:"acknowledged_at"`
 	// Progress is the status as stored; it outlives the times, which
 	// retention erases (TimesErased).
 	Progress    ReceiptStatus `json:"status"`
 	TimesErased bool          `json:"times_erased,omitempty"`
+	// AcknowledgedVersion is the version they last acknowledged (0: none).
+	AcknowledgedVersion int `json:"acknowledged_version"`
 }
 
 // ReceiptStatus filters receipts.
@@ -63,6 +67,43 @@ type Briefing struct {
 	// Acknowledged holds also when retention erased the time (TimesErased).
 	Acknowledged bool `json:"acknowledged"`
 	TimesErased  bool `json:"times_erased,omitempty"`
+	// Version is the current version; AcknowledgedVersion the one the
+	// person last acknowledged; Changes the revisions since publish.
+	Version             int      `json:"version"`
+	AcknowledgedVersion int      `json:"acknowledged_version"`
+	Changes             []Change `json:"changes"`
+}
+
+// LastMaterialChange is the last revision that asks everyone to
+// acknowledge again, or nil.
+func (b Briefing) LastMaterialChange() *Change {
+	for i := len(b.Changes) - 1; i >= 0; i-- {
+		if b.Changes[i].Material {
+			return &b.Changes[i]
+		}
+	}
+	return nil
+}
+
+// LastChange is the latest revision, or nil.
+func (b Briefing) LastChange() *Change {
+	if len(b.Changes) == 0 {
+		return nil
+	}
+	return &b.Changes[len(b.Changes)-1]
+}
+
+// Activity is when the briefing last asked for its recipients' attention:
+// publish, or the last material revision, which puts it back at the top
+// of the inbox.
+func (b Briefing) Activity() time.Time {
+	if c := b.LastMaterialChange(); c != nil {
+		return c.At
+	}
+	if b.PublishedAt == nil {
+		return time.Time{}
+	}
+	return *b.PublishedAt
 }
 
 // Question is a recipient's question on a briefing before launch. Questions

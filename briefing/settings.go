@@ -30,8 +30,7 @@ const (
 
 // Settings are the organisation's settings: one record.
 type Settings struct {
-	// ApprovalRequired is a reviewer's approval before publish. Not
-	// built yet: Validate refuses true until it is.
+	// ApprovalRequired: a reviewer's approval before publish (CanPublish).
 	ApprovalRequired bool    `json:"approval_required"`
 	Privacy          Privacy `json:"privacy"`
 	// MinGroup is the smallest number of recipients a figure may show on
@@ -60,9 +59,6 @@ func (s *Settings) Normalize() {
 // Validate checks the settings; the API and the settings page both reach
 // it through the store. The error names the JSON field at fault.
 func (s *Settings) Validate() error {
-	if s.ApprovalRequired {
-		return Invalid("approval_required", "approval before publish is not available in this version")
-	}
 	if s.Privacy != PrivacyPersonal && s.Privacy != PrivacyAggregate {
 		return Invalid("privacy", "privacy must be personal or aggregate")
 	}

@@ -33,7 +33,6 @@ func TestSettingsValidate(t *testing.T) {
 		{"the server's zone", func(s *Settings) { s.TimeZone = "Local" }, "time_zone"},
 		{"no zone", func(s *Settings) { s.TimeZone = "" }, "time_zone"},
 		{"French", func(s *Settings) { s.Language = "fr" }, "language"},
-		{"approval, not built yet", func(s *Settings) { s.ApprovalRequired = true }, "approval_required"},
 	}
 	for _, tt := range tests {
 		s := DefaultSettings()

@@ -17,12 +17,17 @@ const (
 	RoleAuthor   Role = "author"
 	RoleManager  Role = "manager"
 	RoleAdmin    Role = "admin"
+	// RoleReviewer approves announcements before they are published.
+	RoleReviewer Role = "reviewer"
 )
+
+// RoleNames lists the roles as error messages and forms name them.
+const RoleNames = "employee, author, manager, reviewer, admin"
 
 // ParseRole checks that s names a role.
 func ParseRole(s string) (Role, bool) {
 	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
-	case RoleEmployee, RoleAuthor, RoleManager, RoleAdmin:
+	case RoleEmployee, RoleAuthor, RoleManager, RoleAdmin, RoleReviewer:
 		return r, true
 	}
 	return "", false
@@ -42,7 +47,7 @@ type User struct {
 }
 
 // Has reports whether u may act as role r. Every user is an employee; an
-// admin is also an author and a manager.
+// admin is also an author, a manager and a reviewer.
 func (u *User) Has(r Role) bool {
 	if r == RoleEmployee {
 		return true
@@ -102,7 +107,7 @@ func (u *User) Validate() error {
 	}
 	for i, r := range u.Roles {
 		if _, ok := ParseRole(string(r)); !ok {
-			return Invalid("roles", "role %d (%q) is not one of employee, author, manager, admin", i, r)
+			return Invalid("roles", "role %d (%q) is not one of %s", i, r, RoleNames)
 		}
 	}
 	return nil

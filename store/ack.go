@@ -33,13 +33,27 @@ func recipientOf(tx *bolt.Tx, annID, userID uint64) (*briefing.Announcement, rec
 	return a, r, nil
 }
 
+// briefingOf is a as one recipient sees it: the read and the
+// acknowledgement that count now (of the current material epoch), the
+// version they last acknowledged, the changes since publish, and what
+// staff may say outside.
 func briefingOf(a *briefing.Announcement, r receipt, now time.Time) briefing.Briefing {
+	epoch := a.CurrentEpoch()
 	b := briefing.Briefing{
 		ID: a.ID, Title: a.Title, Summary: a.Summary, State: a.State, Deadline: a.Policy.Deadline,
 		PublishedAt: a.PublishedAt, ReleasedAt: a.ReleasedAt,
-		ReadAt: fromMicros(r.readAt), AcknowledgedAt: fromMicros(r.ackAt),
+		Version: a.Version, AcknowledgedVersion: int(r.ackVer), Changes: a.Changes,
 		Public:       briefing.PublicStatusOf(a, now),
-		Acknowledged: done(r.ackAt), TimesErased: erased(r.readAt) || erased(r.ackAt),
+		Acknowledged: r.ackCounts(epoch), TimesErased: erased(r.readAt) || erased(r.ackAt),
+	}
+	if r.readCounts(epoch) {
+		b.ReadAt = fromMicros(r.readAt)
+	}
+	if r.ackCounts(epoch) {
+		b.AcknowledgedAt = fromMicros(r.ackAt)
+	}
+	if b.Changes == nil {
+		b.Changes = []briefing.Change{}
 	}
 	if b.Public == briefing.PublicEmbargoed {
 		b.NotBefore = a.Policy.NotBefore
@@ -97,7 +111,7 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 		}
 		b = briefingOf(a, r, s.now())
 		b.HTML, b.TalkingPointsHTML = a.HTML, a.TalkingPointsHTML
-		unread = r.readAt == 0
+		unread = !r.readCounts(a.CurrentEpoch())
 		return nil
 	})
 	if err != nil || !unread {
@@ -112,10 +126,10 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 			return err
 		}
 		readAt = r.readAt
-		if r.readAt != 0 {
+		if r.readCounts(a.CurrentEpoch()) {
 			return nil
 		}
-		r.readAt = stamp(a, s.now())
+		r.readAt, r.readVer = stamp(a, s.now()), uint16(a.Version)
 		readAt = r.readAt
 		if err := tx.Bucket(bReceipts).Put(pair(an, un), r.encode()); err != nil {
 			return err
@@ -130,6 +144,8 @@ func (s *Store) ReadBriefing(annID, userID string) (briefing.Briefing, error) {
 type AckResult struct {
 	// AcknowledgedAt is zero when retention has erased the time.
 	AcknowledgedAt time.Time
+	// Version is the version acknowledged.
+	Version int
 	// Released is true when this acknowledgement opened the gate.
 	Released bool
 }
@@ -153,21 +169,25 @@ func (s *Store) Acknowledge(annID, userID string) (AckResult, error) {
 		if err != nil {
 			return err
 		}
-		if r.ackAt != 0 {
+		epoch := a.CurrentEpoch()
+		if r.ackCounts(epoch) {
 			if t := fromMicros(r.ackAt); t != nil {
 				res.AcknowledgedAt = *t
 			}
+			res.Version = int(r.ackVer)
 			return nil
 		}
 		now := s.now()
 		var read uint32
-		if r.readAt == 0 {
-			r.readAt, read = stamp(a, now), 1
+		if !r.readCounts(epoch) {
+			r.readAt, r.readVer, read = stamp(a, now), uint16(a.Version), 1
 		}
-		r.ackAt = stamp(a, now)
+		// The acknowledgement records the version it saw.
+		r.ackAt, r.ackVer = stamp(a, now), uint16(a.Version)
 		if t := fromMicros(r.ackAt); t != nil {
 			res.AcknowledgedAt = *t
 		}
+		res.Version = a.Version
 		if err := tx.Bucket(bReceipts).Put(pair(an, un), r.encode()); err != nil {
 			return err
 		}
@@ -218,6 +238,8 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 		}
 		return nil
 	})
+	// Unacknowledged first, then by the last call for attention: a
+	// material revision brings an item back to the top.
 	slices.SortStableFunc(out, func(x, y briefing.Briefing) int {
 		if x.Acknowledged != y.Acknowledged {
 			if !x.Acknowledged {
@@ -225,7 +247,7 @@ func (s *Store) Inbox(userID string) ([]briefing.Briefing, error) {
 			}
 			return 1
 		}
-		return y.PublishedAt.Compare(*x.PublishedAt)
+		return y.Activity().Compare(x.Activity())
 	})
 	return out, err
 }

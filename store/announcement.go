@@ -90,6 +90,9 @@ func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error
 		if err := validateDraft(tx, a); err != nil {
 			return err
 		}
+		if err := checkType(tx, a, true); err != nil {
+			return err
+		}
 		id, err := tx.Bucket(bAnnouncements).NextSequence()
 		if err != nil {
 			return err
@@ -99,6 +102,10 @@ func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error
 		a.Slug = briefing.Slugify(a.Title) + "-" + a.ID
 		a.State = briefing.StateDraft
 		a.CreatedAt, a.UpdatedAt = now, now
+		if a.CreatedBy == "" {
+			a.CreatedBy = a.AuthorID
+		}
+		a.LastEditedBy = a.CreatedBy
 		if err := putAnnouncement(tx, a); err != nil {
 			return err
 		}
@@ -109,8 +116,8 @@ func (s *Store) CreateAnnouncement(a *briefing.Announcement, actor string) error
 	})
 }
 
-// validateDraft checks a normalised draft against the domain's rules and
-// the channels that exist.
+// validateDraft checks a normalised draft against the domain's rules, the
+// channels that exist and its message type's channels.
 func validateDraft(tx *bolt.Tx, a *briefing.Announcement) error {
 	channels := tx.Bucket(bChannels)
 	if err := a.Validate(func(id string) bool {
@@ -119,13 +126,17 @@ func validateDraft(tx *bolt.Tx, a *briefing.Announcement) error {
 	}); err != nil {
 		return err
 	}
-	return briefing.CheckChannelTexts(a, func(id string) *briefing.Channel {
+	err := briefing.CheckChannelTexts(a, func(id string) *briefing.Channel {
 		c, err := getChannel(tx, u64(mustID(id)))
 		if err != nil {
 			return nil
 		}
 		return c
 	})
+	if err != nil {
+		return err
+	}
+	return checkType(tx, a, false)
 }
 
 // Announcement returns an announcement with its body.
@@ -145,7 +156,9 @@ func (s *Store) Announcement(id string) (*briefing.Announcement, error) {
 }
 
 // UpdateDraft changes a draft through fn (merge semantics are the
-// caller's); what briefing.CanEdit refuses is a conflict. fn and the
+// caller's); what briefing.CanEdit refuses is a conflict. An edit of an
+// announcement in review or approved takes it back to draft
+// (briefing.VoidsApproval), audited with the approval it voids. fn and the
 // normalising run outside the write transaction, on a copy; the write
 // takes the result only if nobody changed the draft meanwhile, and
 // otherwise starts again from the newer draft.
@@ -190,6 +203,14 @@ func (s *Store) UpdateDraft(id, actor string, fn func(a *briefing.Announcement) 
 				return err
 			}
 			a.Slug = briefing.Slugify(a.Title) + "-" + a.ID
+			detail := ""
+			if briefing.VoidsApproval(cur) {
+				detail = jsonString(map[string]string{"was": string(cur.State), "now": string(briefing.StateDraft)})
+				a.State, a.Review = briefing.StateDraft, nil
+			}
+			if id := actorUserID(actor); id != "" {
+				a.LastEditedBy = id
+			}
 			a.UpdatedAt = s.now()
 			if !a.UpdatedAt.After(base) {
 				// Two saves within the clock's resolution must still
@@ -202,7 +223,7 @@ func (s *Store) UpdateDraft(id, actor string, fn func(a *briefing.Announcement) 
 			if err := putBody(tx, a); err != nil {
 				return err
 			}
-			return audit(tx, a.UpdatedAt, actor, "announcement.update", "announcement:"+a.ID, "")
+			return audit(tx, a.UpdatedAt, actor, "announcement.update", "announcement:"+a.ID, detail)
 		})
 		if err != nil {
 			return nil, err

@@ -102,6 +102,8 @@ func cloneAnnouncement(a *briefing.Announcement) *briefing.Announcement {
 	c.ReceiptsErasedAt = clonePtr(a.ReceiptsErasedAt)
 	c.Reminders = maps.Clone(a.Reminders)
 	c.Departments = slices.Clone(a.Departments)
+	c.Review = clonePtr(a.Review)
+	c.Changes = slices.Clone(a.Changes)
 	return &c
 }
 

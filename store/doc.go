@@ -18,10 +18,12 @@
 //	announcements      annID → JSON announcement metadata (no body: the gate reads this on every ack)
 //	bodies             annID → JSON {markdown, html}
 //	receipts           annID | userID → readAt µs | ackAt µs | department index (uint16)   18 bytes
-//	                   (+ 0x01 when the person departed: deactivated while it was in briefing)
+//	                   (| flags: 0x01 when the person departed, deactivated while it was in briefing;
+//	                   | read version | ack version (2 × uint16) once one is after version 1: 23 bytes)
 //	inbox              userID | annID → empty            (a person's briefings, in publish order)
 //	counters           annID | department index (uint16) → recipients | read | acknowledged (3 × uint32)
-//	                   (| departed, a 4th uint32, once someone left; recipients counts those who stayed)
+//	                   (| departed, a 4th uint32, once someone left; recipients counts those who stayed;
+//	                   read and acknowledged count the current material epoch only: revision.go)
 //	questions          annID | questionID → JSON briefing.Question
 //	question_ann       questionID → annID
 //	channels           channelID → JSON channel; its config sealed in "sealed_config":
@@ -32,6 +34,9 @@
 //	mail_jobs          jobID → JSON mailJob              (notifications still to e-mail)
 //	links              SHA-256(token) → JSON briefing.Link (invitation, reset and briefing-mail links)
 //	links_by_user      userID | kind → SHA-256(token)     (the one live invitation or reset of a person)
+//	revisions          annID | version → JSON {title, summary, body}   (each version's text, from the first revision)
+//	message_types      typeID → JSON briefing.MessageType
+//	meta "settings"    JSON settings; approval.go reads approval_required from it
 //
 // Receipts and counters change in one transaction, so readiness is read from
 // counters in O(departments) and never by scanning receipts. The transaction

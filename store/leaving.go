@@ -69,7 +69,7 @@ func depart(tx *bolt.Tx, userKey []byte, now time.Time) (left int, released bool
 		ck := counterKey(an, r.dept)
 		cs := decodeCounters(counts.Get(ck))
 		d := briefing.Counts{Recipients: int(cs.recipients), Read: int(cs.read), Acknowledged: int(cs.acked), Departed: int(cs.departed)}.
-			Depart(r.readAt != 0, r.ackAt != 0)
+			Depart(r.readCounts(a.CurrentEpoch()), r.ackCounts(a.CurrentEpoch()))
 		cs = counters{uint32(d.Recipients), uint32(d.Read), uint32(d.Acknowledged), uint32(d.Departed)}
 		if err := counts.Put(ck, cs.encode()); err != nil {
 			return 0, false, err

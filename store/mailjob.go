@@ -31,6 +31,8 @@ const (
 	MailReset               MailKind = "reset"           // set a new password (a reset link)
 	MailQuestion            MailKind = "question"        // to the authors: new questions (one or a digest)
 	MailAnswer              MailKind = "answer"          // to the asker: the answer
+	MailReview              MailKind = "review"          // to reviewers: an announcement waits for them
+	MailRevised             MailKind = "revised"         // a material correction: please acknowledge again
 )
 
 // toAuthorsAndManagers are the kinds whose job is addressed to the
@@ -206,7 +208,7 @@ func (s *Store) NextMailRecipients(jobID string, limit int) ([]MailRecipient, er
 				continue
 			}
 			if j.Kind == MailReminder {
-				if r.ackAt != 0 || (j.Department != "" && a.Departments[r.dept] != j.Department) {
+				if r.ackCounts(a.CurrentEpoch()) || (j.Department != "" && a.Departments[r.dept] != j.Department) {
 					continue
 				}
 			}

@@ -36,9 +36,11 @@ var (
 	bAwaiting       = []byte("awaiting") // manual deliveries awaiting their person: delivery id → nothing
 	bChecks         = []byte("checks")   // announcement id → its channels' latest preflight (JSON)
 	// schema 8
-	bLinks       = []byte("links")
-	bLinksByUser = []byte("links_by_user")
-	bAuditByUser = []byte("audit_by_user")
+	bLinks        = []byte("links")
+	bLinksByUser  = []byte("links_by_user")
+	bAuditByUser  = []byte("audit_by_user")
+	bRevisions    = []byte("revisions")
+	bMessageTypes = []byte("message_types")
 )
 
 var keySchema = []byte("schema")
@@ -82,6 +84,19 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 9: the audit log indexed by the people it names (audit.go), for a
 	// person's export and for retention.
 	indexAuditByUser,
+	// 10: the text of each version after publish (revision.go) and the
+	// message types (message_type.go). Nothing to convert: receipts from
+	// before versions existed read as version 1 (receipt.go).
+	governanceBuckets,
+}
+
+func governanceBuckets(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bRevisions, bMessageTypes} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func linkBuckets(tx *bolt.Tx) error {

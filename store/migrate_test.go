@@ -170,6 +170,14 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 			return nil
 		}))
 	},
+	// 10: the revisions and message types buckets.
+	func(t *testing.T, tx *bolt.Tx) {
+		for _, b := range [][]byte{bRevisions, bMessageTypes} {
+			if tx.Bucket(b) == nil {
+				t.Errorf("bucket %s missing after migration 10", b)
+			}
+		}
+	},
 }
 
 func TestMigrationCompactsAckEvents(t *testing.T) {

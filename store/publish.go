@@ -32,7 +32,11 @@ func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
 		if a, err = getAnnouncement(tx, u64(n)); err != nil {
 			return err
 		}
-		if err := briefing.CanPublish(a); err != nil {
+		required, err := approvalRequired(tx)
+		if err != nil {
+			return err
+		}
+		if err := briefing.CanPublish(a, required); err != nil {
 			return err
 		}
 		if err := loadBody(tx, a); err != nil {
@@ -65,6 +69,7 @@ func (s *Store) Publish(id, actor string) (*briefing.Announcement, error) {
 		}
 		now := s.now()
 		a.State, a.PublishedAt, a.Recipients, a.UpdatedAt = briefing.StateBriefing, &now, len(recipients), now
+		a.Version, a.MaterialVersion = 1, 1
 		if err := putAnnouncement(tx, a); err != nil {
 			return err
 		}

@@ -71,7 +71,7 @@ func (s *Store) Receipts(annID string, f ReceiptFilter, fn func(r briefing.Recei
 			}
 			f.Department = scope.Department
 		}
-		prefix, users := u64(n), tx.Bucket(bUsers)
+		prefix, users, epoch := u64(n), tx.Bucket(bUsers), a.CurrentEpoch()
 		c := tx.Bucket(bReceipts).Cursor()
 		count, last := 0, uint64(0)
 		for k, v := c.Seek(pair(n, after+1)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -80,8 +80,14 @@ func (s *Store) Receipts(annID string, f ReceiptFilter, fn func(r briefing.Recei
 				continue // left the list: not in the denominator, not listed
 			}
 			r := briefing.Receipt{AnnouncementID: a.ID, UserID: formatID(bytesToU64(k[8:])),
-				ReadAt: fromMicros(rc.readAt), AcknowledgedAt: fromMicros(rc.ackAt),
-				Progress: rc.status(), TimesErased: erased(rc.readAt) || erased(rc.ackAt)}
+				AcknowledgedVersion: int(rc.ackVer),
+				Progress:            rc.status(), TimesErased: erased(rc.readAt) || erased(rc.ackAt)}
+			if rc.readCounts(epoch) {
+				r.ReadAt = fromMicros(rc.readAt)
+			}
+			if rc.ackCounts(epoch) {
+				r.AcknowledgedAt = fromMicros(rc.ackAt)
+			}
 			if int(rc.dept) < len(a.Departments) {
 				r.Department = a.Departments[rc.dept]
 			}
@@ -121,10 +127,15 @@ func (s *Store) AckCurve(annID string, maxPoints int) ([]CurvePoint, error) {
 	}
 	var times []int64
 	err = s.db.View(func(tx *bolt.Tx) error {
-		prefix := u64(n)
+		a, err := getAnnouncement(tx, u64(n))
+		if err != nil {
+			return err
+		}
+		// The curve of the acknowledgements that count: the current epoch's.
+		epoch, prefix := a.CurrentEpoch(), u64(n)
 		c := tx.Bucket(bReceipts).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if r := decodeReceipt(v); r.ackAt != 0 && !r.departed && !erased(r.ackAt) {
+			if r := decodeReceipt(v); r.ackCounts(epoch) && !r.departed && !erased(r.ackAt) {
 				times = append(times, r.ackAt)
 			}
 		}

@@ -9,30 +9,62 @@ import (
 	"firsthand/briefing"
 )
 
-// receipt is the 18-byte value of a receipt: compact because there is one
-// per person per announcement (Rocket.Chat's grew past 10 GB).
+// receipt is the value of a receipt: compact because there is one per
+// person per announcement (Rocket.Chat's grew past 10 GB). 18 bytes in the
+// common case (read µs, acknowledged µs, department index); a 19th flags
+// byte once the person departed; 23 bytes (flags, read version,
+// acknowledged version) once a read or an acknowledgement is of a version
+// after the first. A short record's read and acknowledgement are of
+// version 1, so records written before versions existed need no rewrite.
 type receipt struct {
 	readAt, ackAt int64 // unix microseconds, 0 = not yet
 	dept          uint16
 	// departed: the person was deactivated while the announcement was in
-	// briefing and left its counters (leaving.go). Kept as a 19th byte, only
-	// on the few receipts that have it.
+	// briefing and left its counters (leaving.go).
 	departed bool
+	// readVer and ackVer are the versions the read and the acknowledgement
+	// saw (0 = none yet).
+	readVer, ackVer uint16
 }
 
-const receiptLen = 18
+const (
+	receiptLen          = 18
+	receiptFlagsLen     = 19
+	receiptVersionedLen = 23
+)
+
+// versioned reports whether r needs the long form: a version other than
+// the first one recorded.
+func (r receipt) versioned() bool {
+	return r.readVer != versionOf(r.readAt) || r.ackVer != versionOf(r.ackAt)
+}
+
+// versionOf is the version a short record implies: 1 if the time is set.
+func versionOf(at int64) uint16 {
+	if at == 0 {
+		return 0
+	}
+	return 1
+}
 
 func (r receipt) encode() []byte {
 	n := receiptLen
-	if r.departed {
-		n++
+	switch {
+	case r.versioned():
+		n = receiptVersionedLen
+	case r.departed:
+		n = receiptFlagsLen
 	}
 	b := make([]byte, n)
 	binary.BigEndian.PutUint64(b, uint64(r.readAt))
 	binary.BigEndian.PutUint64(b[8:], uint64(r.ackAt))
 	binary.BigEndian.PutUint16(b[16:], r.dept)
-	if r.departed {
+	if n > receiptLen && r.departed {
 		b[receiptLen] = 1
+	}
+	if n == receiptVersionedLen {
+		binary.BigEndian.PutUint16(b[19:], r.readVer)
+		binary.BigEndian.PutUint16(b[21:], r.ackVer)
 	}
 	return b
 }
@@ -41,13 +73,26 @@ func decodeReceipt(b []byte) receipt {
 	if len(b) < receiptLen {
 		return receipt{}
 	}
-	return receipt{
+	r := receipt{
 		readAt:   int64(binary.BigEndian.Uint64(b)),
 		ackAt:    int64(binary.BigEndian.Uint64(b[8:])),
 		dept:     binary.BigEndian.Uint16(b[16:]),
-		departed: len(b) > receiptLen && b[receiptLen] == 1,
+		departed: len(b) > receiptLen && b[receiptLen]&1 == 1,
 	}
+	if len(b) >= receiptVersionedLen {
+		r.readVer, r.ackVer = binary.BigEndian.Uint16(b[19:]), binary.BigEndian.Uint16(b[21:])
+	} else {
+		r.readVer, r.ackVer = versionOf(r.readAt), versionOf(r.ackAt)
+	}
+	return r
 }
+
+// readCounts reports whether r's read counts now: one of the current
+// material epoch (briefing.Announcement.CurrentEpoch) or later.
+func (r receipt) readCounts(epoch int) bool { return r.readAt != 0 && int(r.readVer) >= epoch }
+
+// ackCounts reports whether r's acknowledgement counts now.
+func (r receipt) ackCounts(epoch int) bool { return r.ackAt != 0 && int(r.ackVer) >= epoch }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
 

@@ -6,22 +6,52 @@ import (
 )
 
 func TestReceiptEncoding(t *testing.T) {
-	tests := []receipt{
-		{},
-		{readAt: 1, ackAt: 0, dept: 0},
-		{readAt: epoch.UnixMicro(), ackAt: epoch.Add(time.Hour).UnixMicro(), dept: 65535},
+	read, ack := epoch.UnixMicro(), epoch.Add(time.Hour).UnixMicro()
+	tests := []struct {
+		r    receipt
+		size int
+	}{
+		{receipt{}, receiptLen},
+		{receipt{readAt: 1, readVer: 1}, receiptLen},
+		{receipt{readAt: read, ackAt: ack, dept: 65535, readVer: 1, ackVer: 1}, receiptLen},
+		{receipt{readAt: read, ackAt: ack, readVer: 1, ackVer: 1, departed: true}, receiptFlagsLen},
+		// A read or an acknowledgement of a later version takes the long form.
+		{receipt{readAt: read, ackAt: ack, readVer: 3, ackVer: 2}, receiptVersionedLen},
+		{receipt{readAt: read, readVer: 65535, departed: true}, receiptVersionedLen},
+		{receipt{readAt: read, ackAt: ack, readVer: 2, ackVer: 1, dept: 7}, receiptVersionedLen},
 	}
-	for _, r := range tests {
-		b := r.encode()
-		if len(b) != receiptLen {
-			t.Errorf("encode(%+v) has %d bytes, want %d", r, len(b), receiptLen)
+	for _, tt := range tests {
+		b := tt.r.encode()
+		if len(b) != tt.size {
+			t.Errorf("encode(%+v) has %d bytes, want %d", tt.r, len(b), tt.size)
 		}
-		if got := decodeReceipt(b); got != r {
-			t.Errorf("decode(encode(%+v)) = %+v", r, got)
+		if got := decodeReceipt(b); got != tt.r {
+			t.Errorf("decode(encode(%+v)) = %+v", tt.r, got)
 		}
 	}
 	if got := decodeReceipt([]byte{1, 2, 3}); got != (receipt{}) {
 		t.Errorf("decode of a short value = %+v, want zero", got)
+	}
+}
+
+// A receipt written before versions existed reads as version 1, and
+// counts only while the material epoch is 1.
+func TestReceiptVersionsAndEpochs(t *testing.T) {
+	old := make([]byte, receiptLen)
+	old[7], old[15] = 1, 2 // read at 1 µs, acknowledged at 2 µs
+	r := decodeReceipt(old)
+	if r.readVer != 1 || r.ackVer != 1 {
+		t.Errorf("an 18-byte receipt decodes as versions %d/%d, want 1/1", r.readVer, r.ackVer)
+	}
+	if !r.readCounts(1) || !r.ackCounts(1) {
+		t.Errorf("a version-1 receipt does not count in epoch 1")
+	}
+	if r.readCounts(2) || r.ackCounts(2) {
+		t.Errorf("a version-1 receipt counts after a material revision to version 2")
+	}
+	re := receipt{readAt: 5, ackAt: 6, readVer: 3, ackVer: 3}
+	if !re.ackCounts(2) || !re.ackCounts(3) || re.ackCounts(4) {
+		t.Errorf("an acknowledgement of version 3: counts in epochs 2, 3 and not 4 expected")
 	}
 }
 

@@ -244,6 +244,17 @@ func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery
 		n.subject = "Reminder: please acknowledge " + a.Title
 		fmt.Fprintf(&b, "You have not yet acknowledged the briefing %s.\n\nPlease read it and acknowledge it:\n%s\n",
 			a.Title, linkMarker)
+	case store.MailReview:
+		n.subject = "To review: " + a.Title
+		fmt.Fprintf(&b, "%s has been submitted for review. It is published only once a reviewer approves it.\n\nRead it and approve it or send it back:\n%s/reviews/%s\n",
+			a.Title, baseURL, a.ID)
+	case store.MailRevised:
+		n.subject = "Changed: " + a.Title + " — please acknowledge again"
+		fmt.Fprintf(&b, "The briefing %s has changed in a way that matters", a.Title)
+		if len(a.Changes) > 0 {
+			fmt.Fprintf(&b, ": %s", a.Changes[len(a.Changes)-1].Note)
+		}
+		fmt.Fprintf(&b, "\n\nPlease read what changed and acknowledge it again:\n%s/briefings/%s\n", baseURL, a.ID)
 	case store.MailDeliveryFailed:
 		if d == nil {
 			return n, errors.New("a delivery failure without its delivery")

@@ -314,7 +314,8 @@ func TestMailBackoff(t *testing.T) {
 
 func TestCompose(t *testing.T) {
 	a := &briefing.Announcement{ID: "7", Slug: "new-pricing-7", Title: "New pricing", Summary: "Prices change.",
-		Channels: []briefing.ChannelText{{ChannelID: "1"}}, TalkingPoints: "- Old contracts keep their price."}
+		Channels: []briefing.ChannelText{{ChannelID: "1"}}, TalkingPoints: "- Old contracts keep their price.",
+		Changes: []briefing.Change{{Version: 2, Note: "The date moved to 3 March", Material: true}}}
 	d := &briefing.Delivery{ChannelName: "press wire", Kind: channel.KindWebhook, Attempts: 8, LastError: "the receiver answered 500"}
 	base := "https://n.example"
 	tests := []struct {
@@ -325,6 +326,8 @@ func TestCompose(t *testing.T) {
 		{store.MailBriefing, "New briefing: New pricing — please read and acknowledge", []string{"THE-LINK", "Prices change.", "14 days"}},
 		{store.MailReleased, "Now public: New pricing", []string{base + "/news/new-pricing-7", "What to tell customers:", "Old contracts keep"}},
 		{store.MailReminder, "Reminder: please acknowledge New pricing", []string{"THE-LINK"}},
+		{store.MailReview, "To review: New pricing", []string{base + "/reviews/7", "approves"}},
+		{store.MailRevised, "Changed: New pricing — please acknowledge again", []string{base + "/briefings/7", "The date moved to 3 March"}},
 		{store.MailDeliveryFailed, "Delivery failed: New pricing on press wire", []string{base + "/announcements/7", "answered 500", "8 attempt"}},
 	}
 	for _, tt := range tests {

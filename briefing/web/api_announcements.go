@@ -22,10 +22,11 @@ type draft struct {
 	Channels []briefing.ChannelText `json:"channels"`
 	// TalkingPoints is "What to tell customers" (Markdown).
 	TalkingPoints string `json:"talking_points"`
+	TypeID        string `json:"type_id"`
 }
 
 func (d *draft) from(a *briefing.Announcement) {
-	*d = draft{a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels, a.TalkingPoints}
+	*d = draft{a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels, a.TalkingPoints, a.TypeID}
 }
 
 // check catches what the domain's defaults would hide: a threshold of 0
@@ -40,14 +41,49 @@ func (d *draft) check() error {
 func (d *draft) apply(a *briefing.Announcement) {
 	a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels = d.Title, d.Summary, d.Body, d.Audience, d.Policy, d.Channels
 	a.TalkingPoints = d.TalkingPoints
+	a.TypeID = d.TypeID
+}
+
+// withTypeDefaults starts a draft from its message type's audience and
+// policy: what the request names overrides them, as a PATCH merges.
+func (s *Server) withTypeDefaults(body json.RawMessage, d *draft) error {
+	var probe struct {
+		TypeID string `json:"type_id"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return jsonError(err)
+	}
+	if probe.TypeID == "" {
+		return nil
+	}
+	t, err := s.st.MessageType(probe.TypeID)
+	if err != nil {
+		return nil // the store refuses an unknown type, naming type_id
+	}
+	if t.Audience != nil {
+		d.Audience = *t.Audience
+	}
+	if t.Policy != nil {
+		d.Policy = *t.Policy
+	}
+	return nil
 }
 
 func (s *Server) createAnnouncement(c *gin.Context) {
 	// The default is filled in before decoding, so that an explicit
 	// "threshold": 0 stays 0 and is refused instead of becoming the default.
 	d := draft{Policy: briefing.Policy{Threshold: briefing.DefaultThreshold}}
-	if err := decodeJSON(c, &d); err != nil {
+	var body json.RawMessage
+	if err := decodeJSON(c, &body); err != nil {
 		s.fail(c, err)
+		return
+	}
+	if err := s.withTypeDefaults(body, &d); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := json.Unmarshal(body, &d); err != nil {
+		s.fail(c, jsonError(err))
 		return
 	}
 	if err := d.check(); err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -47,8 +48,9 @@ func (s *Server) ackAPI(c *gin.Context) {
 			return
 		}
 	}
-	body := make([]byte, 0, len(`{"acknowledged_at":}`)+len(at))
-	body = append(append(append(body, `{"acknowledged_at":`...), at...), '}')
+	body := make([]byte, 0, len(`{"acknowledged_at":,"version":}`)+len(at)+5)
+	body = append(append(append(body, `{"acknowledged_at":`...), at...), `,"version":`...)
+	body = append(strconv.AppendInt(body, int64(res.Version), 10), '}')
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -70,12 +71,12 @@ func (s *Server) receiptsCSVWhere(c *gin.Context, f store.ReceiptFilter, keep fu
 	c.Header("Content-Disposition", `attachment; filename="receipts-`+c.Param("id")+`.csv"`)
 	c.Status(http.StatusOK)
 	w := newCSVWriter(c.Writer)
-	_ = w.Write([]string{"user_id", "email", "name", "department", "status", "read_at", "acknowledged_at"})
+	_ = w.Write([]string{"user_id", "email", "name", "department", "status", "read_at", "acknowledged_at", "acknowledged_version"})
 	_, err = s.st.Receipts(c.Param("id"), f, func(r briefing.Receipt) error {
 		if keep != nil && !keep(r) {
 			return nil
 		}
-		return w.Write([]string{r.UserID, r.Email, r.Name, r.Department, string(r.Status()), csvTime(r.ReadAt), csvTime(r.AcknowledgedAt)})
+		return w.Write([]string{r.UserID, r.Email, r.Name, r.Department, string(r.Status()), csvTime(r.ReadAt), csvTime(r.AcknowledgedAt), strconv.Itoa(r.AcknowledgedVersion)})
 	})
 	w.Flush()
 	logErr(s.log, "receipts csv", err)

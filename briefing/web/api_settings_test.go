@@ -57,7 +57,6 @@ func TestSettingsAPI(t *testing.T) {
 		{map[string]any{"receipt_retention_days": -3}, "receipt_retention_days"},
 		{map[string]any{"time_zone": "Berlin"}, "time_zone"},
 		{map[string]any{"language": "fr"}, "language"},
-		{map[string]any{"approval_required": true}, "approval_required"},
 	} {
 		wantError(t, "PATCH "+tt.field, a.do("PATCH", "/api/v1/settings", s.admin.Token, tt.body), 422, "invalid", tt.field)
 	}

@@ -268,7 +268,7 @@ func (s *Server) importCSV(body io.Reader, by string) (store.ImportResult, error
 			}
 			role, ok := briefing.ParseRole(rs)
 			if !ok {
-				roleErr = "role " + rs + " is not one of employee, author, manager, admin"
+				roleErr = "role " + rs + " is not one of " + briefing.RoleNames
 				break
 			}
 			u.Roles = append(u.Roles, role)

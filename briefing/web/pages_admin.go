@@ -50,7 +50,7 @@ type adminUsersView struct {
 	CanMail          bool
 }
 
-var roleChoices = []string{"employee", "author", "manager", "admin"}
+var roleChoices = []string{"employee", "author", "manager", "reviewer", "admin"}
 
 func (s *Server) usersAdminPage(c *gin.Context) {
 	s.renderUsers(c, http.StatusOK, adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}})

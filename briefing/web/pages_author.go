@@ -43,7 +43,7 @@ func summarize(ds []*briefing.Delivery) deliverySummary {
 }
 
 var stateTabs = []struct{ State, Label string }{
-	{"", "All"}, {"draft", "Drafts"}, {"briefing", "In briefing"}, {"released", "Released"}, {"withdrawn", "Withdrawn"},
+	{"", "All"}, {"draft", "Drafts"}, {"review", "In review"}, {"approved", "Approved"}, {"briefing", "In briefing"}, {"released", "Released"}, {"withdrawn", "Withdrawn"},
 }
 
 // announcementsPage lists announcements newest first with their state and,
@@ -52,7 +52,7 @@ var stateTabs = []struct{ State, Label string }{
 func (s *Server) announcementsPage(c *gin.Context) {
 	state := briefing.State(c.Query("state"))
 	switch state {
-	case "", briefing.StateDraft, briefing.StateBriefing, briefing.StateReleased, briefing.StateWithdrawn:
+	case "", briefing.StateDraft, briefing.StateReview, briefing.StateApproved, briefing.StateBriefing, briefing.StateReleased, briefing.StateWithdrawn:
 	default:
 		s.fail(c, briefing.NotFound("there is no list of %q announcements", state))
 		return
@@ -66,7 +66,7 @@ func (s *Server) announcementsPage(c *gin.Context) {
 	unanswered := []announcementRow{}
 	for _, a := range list {
 		row := announcementRow{A: a}
-		if a.State != briefing.StateDraft {
+		if a.PublishedAt != nil {
 			_, r, err := s.st.Readiness(a.ID)
 			if err != nil {
 				s.fail(c, err)

@@ -47,6 +47,8 @@ type dashForm struct {
 	Errors                        formErrors
 	ReleaseReason, WithdrawReason string
 	Answers                       map[string]string // by question id
+	// Revise is the correction form as typed; nil shows the current text.
+	Revise *reviseForm
 }
 
 // dashboardView is what the dashboard shows. Its Can… flags come from the
@@ -56,7 +58,9 @@ type dashboardView struct {
 	A                                              *briefing.Announcement
 	R                                              briefing.Readiness
 	CanEdit, CanAnswer, CanRelease, CanWithdraw    bool
-	CanRemind                                      bool
+	CanRemind, CanSubmit, CanPublish               bool
+	CanRevise, CanReviseMaterial                   bool
+	Review                                         reviewForms
 	Overall                                        barView
 	Need, Missing                                  int
 	Gates                                          []gateLine
@@ -84,12 +88,29 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		s.fail(c, err)
 		return
 	}
+	required, err := s.st.ApprovalRequired()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	v := dashboardView{A: a, R: r, Form: form,
-		CanEdit:     u.Has(briefing.RoleAuthor) && briefing.CanEdit(a) == nil,
-		CanAnswer:   u.Has(briefing.RoleAuthor),
-		CanRelease:  briefing.CanRelease(u, a) == nil,
-		CanWithdraw: briefing.CanWithdraw(a) == nil,
-		Live:        a.State == briefing.StateBriefing}
+		CanEdit:           u.Has(briefing.RoleAuthor) && briefing.CanEdit(a) == nil,
+		CanSubmit:         briefing.CanSubmit(u, a) == nil,
+		CanPublish:        u.Has(briefing.RoleAuthor) && briefing.CanPublish(a, required) == nil,
+		Review:            reviewFormsFor(u, a),
+		CanRevise:         u.Has(briefing.RoleAuthor) && briefing.CanRevise(a, &briefing.Revision{}) == nil,
+		CanReviseMaterial: u.Has(briefing.RoleAuthor) && briefing.CanRevise(a, &briefing.Revision{Material: true}) == nil,
+		CanAnswer:         u.Has(briefing.RoleAuthor),
+		CanRelease:        briefing.CanRelease(u, a) == nil,
+		CanWithdraw:       briefing.CanWithdraw(a) == nil,
+		Live:              a.State == briefing.StateBriefing}
+	if v.CanRevise && v.Form.Revise == nil {
+		if err := s.st.LoadBody(a); err != nil {
+			s.fail(c, err)
+			return
+		}
+		v.Form.Revise = &reviseForm{Title: a.Title, Summary: a.Summary, Body: a.Body}
+	}
 	if a.PublishedAt == nil { // a draft, or one withdrawn before it was published
 		s.render(c, status, "dashboard", a.Title, "announcements", v)
 		return

@@ -27,6 +27,7 @@ type editorForm struct {
 	OnDeadline                    string
 	RemindEvery                   string                   // hours, as typed
 	Channels                      map[string]channelChoice // by channel id
+	TypeID                        string
 }
 
 type channelChoice struct {
@@ -43,7 +44,7 @@ func (f *editorForm) fromAnnouncement(a *briefing.Announcement, loc *time.Locati
 		Threshold: formatPercent(a.Policy.Threshold), NotBefore: localInput(a.Policy.NotBefore, loc),
 		Deadline: localInput(a.Policy.Deadline, loc), OnDeadline: string(a.Policy.OnDeadline),
 		RemindEvery: formatHours(a.Policy.RemindEveryHours),
-		Channels:    map[string]channelChoice{},
+		Channels:    map[string]channelChoice{}, TypeID: a.TypeID,
 	}
 	for _, r := range a.Audience.Roles {
 		f.Roles = append(f.Roles, string(r))
@@ -66,7 +67,7 @@ func (f *editorForm) fromRequest(c *gin.Context) {
 		Threshold: c.PostForm("threshold"), DeptThreshold: c.PostForm("dept_threshold"),
 		NotBefore: c.PostForm("not_before"), Deadline: c.PostForm("deadline"), OnDeadline: c.PostForm("on_deadline"),
 		RemindEvery: c.PostForm("remind_every"),
-		Channels:    map[string]channelChoice{},
+		Channels:    map[string]channelChoice{}, TypeID: c.PostForm("type_id"),
 	}
 	on := c.PostFormArray("channel") // parses the body: PostForm is filled from here on
 	for key, vals := range c.Request.PostForm {
@@ -128,7 +129,7 @@ func (f *editorForm) audience() briefing.Audience {
 // apply writes the form onto a draft, collecting what cannot be read. The
 // domain's own validation runs in the store afterwards.
 func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channels map[string]*briefing.Channel, errs *formErrors) {
-	a.Title, a.Summary, a.Body, a.TalkingPoints = f.Title, f.Summary, f.Body, f.TalkingPoints
+	a.Title, a.Summary, a.Body, a.TalkingPoints, a.TypeID = f.Title, f.Summary, f.Body, f.TalkingPoints, f.TypeID
 	a.Audience = f.audience()
 	if t, ok := parsePercent(f.Threshold); ok {
 		a.Policy.Threshold = t
@@ -190,7 +191,7 @@ var draftFields = map[string]string{
 	"policy.threshold": "threshold", "policy.department_threshold": "dept_threshold",
 	"policy.not_before": "not_before", "policy.deadline": "deadline", "policy.on_deadline": "on_deadline_hold",
 	"policy.remind_every_hours": "remind_every",
-	"audience":                  "audience", "audience.roles": "audience", "channels": "channels",
+	"audience":                  "audience", "audience.roles": "audience", "channels": "channels", "type_id": "type_id",
 }
 
 // channelOption is one channel in the editor's picker.
@@ -233,12 +234,40 @@ type editorView struct {
 	Zone       string
 	AllRoles   []string
 	Saved      *time.Time
+	// A is the stored announcement being edited (nil for a new one): its
+	// state and the last review say whether saving voids an approval.
+	A         *briefing.Announcement
+	CanSubmit bool
+	// Type is the announcement's message type, if it has one.
+	Type *briefing.MessageType
 }
 
+// editorNew asks for the message type first, once any exists; the
+// editor then starts from the type's audience and policy.
 func (s *Server) editorNew(c *gin.Context) {
+	start := &briefing.Announcement{Policy: briefing.Policy{Threshold: briefing.DefaultThreshold,
+		OnDeadline: briefing.DeadlineHold}}
+	types, err := s.st.MessageTypes()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if len(types) > 0 {
+		t, err := s.st.MessageType(c.Query("type"))
+		if err != nil {
+			s.render(c, http.StatusOK, "choose_type", "New announcement", "announcements", gin.H{"Types": types})
+			return
+		}
+		start.TypeID = t.ID
+		if t.Audience != nil {
+			start.Audience = *t.Audience
+		}
+		if t.Policy != nil {
+			start.Policy = *t.Policy
+		}
+	}
 	var f editorForm
-	f.fromAnnouncement(&briefing.Announcement{Policy: briefing.Policy{Threshold: briefing.DefaultThreshold,
-		OnDeadline: briefing.DeadlineHold}}, viewerZone(c))
+	f.fromAnnouncement(start, viewerZone(c))
 	s.renderEditor(c, http.StatusOK, "", f, formErrors{}, nil, false)
 }
 
@@ -286,6 +315,7 @@ func (s *Server) editorSubmit(c *gin.Context) {
 		a, err = s.st.UpdateDraft(id, actor(c), func(d *briefing.Announcement) error {
 			d.Title, d.Summary, d.Body, d.Audience, d.Policy, d.Channels = a.Title, a.Summary, a.Body, a.Audience, a.Policy, a.Channels
 			d.TalkingPoints = a.TalkingPoints
+			d.TypeID = a.TypeID
 			return nil
 		})
 	}
@@ -299,6 +329,14 @@ func (s *Server) editorSubmit(c *gin.Context) {
 	}
 	if action == "publish" {
 		c.Redirect(http.StatusSeeOther, "/announcements/"+a.ID+"/publish")
+		return
+	}
+	if action == "submit" {
+		if _, err := s.st.Submit(a.ID, currentUser(c)); err != nil {
+			redirectFlash(c, "/announcements/"+a.ID, "Saved, not submitted: "+briefing.ErrorMessage(err)+".")
+			return
+		}
+		redirectFlash(c, "/announcements/"+a.ID, "Submitted for review: the reviewers have been told.")
 		return
 	}
 	redirectFlash(c, "/announcements/"+a.ID+"/edit", "Draft saved.")
@@ -327,10 +365,18 @@ func (s *Server) channelsOf(a *briefing.Announcement) ([]*briefing.Channel, erro
 
 func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorForm, errs formErrors, saved *time.Time, preview bool) {
 	v := editorView{ID: id, Action: "/announcements/new", Form: f, Errors: errs, Saved: saved,
-		Zone: viewerZone(c).String(), AllRoles: []string{"employee", "author", "manager", "admin"}}
+		Zone: viewerZone(c).String(), AllRoles: []string{"employee", "author", "manager", "reviewer", "admin"}}
 	if id != "" {
 		v.Action = "/announcements/" + id + "/edit"
+		a, err := s.st.Announcement(id)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		v.A = a
 	}
+	// Saving first makes any announcement a draft, which an author submits.
+	v.CanSubmit = briefing.CanSubmit(currentUser(c), &briefing.Announcement{State: briefing.StateDraft}) == nil
 	if preview {
 		html, err := briefing.RenderMarkdown(f.Body)
 		if err != nil {
@@ -359,10 +405,19 @@ func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorFor
 	// The catalogue's order: the newsroom first, whatever its id (a
 	// database that had channels before it got the newsroom later).
 	slices.SortStableFunc(list, func(x, y *briefing.Channel) int { return kindOrder(x) - kindOrder(y) })
+	if f.TypeID != "" {
+		if v.Type, err = s.st.MessageType(f.TypeID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	for _, ch := range list {
 		choice := f.Channels[ch.ID]
 		if ch.Disabled && !choice.On {
 			continue
+		}
+		if v.Type != nil && !slices.Contains(v.Type.Channels, ch.ID) && !choice.On {
+			continue // the type's channel policy: only its channels are offered
 		}
 		if !choice.On && !s.channelOffered(ch) {
 			continue // an e-mail channel without SMTP cannot send: not offered

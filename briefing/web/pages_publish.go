@@ -114,7 +114,12 @@ func (s *Server) renderPublish(c *gin.Context, status int, msg string) {
 		s.fail(c, err)
 		return
 	}
-	if err := briefing.CanPublish(a); err != nil {
+	required, err := s.st.ApprovalRequired()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := briefing.CanPublish(a, required); err != nil {
 		redirectFlash(c, "/announcements/"+a.ID, upperFirst(briefing.ErrorMessage(err))+".")
 		return
 	}

@@ -18,11 +18,13 @@ import (
 // so that what was typed comes back when it is refused.
 type settingsForm struct {
 	Privacy, MinGroup, RetentionDays, TimeZone, Language string
+	ApprovalRequired                                     bool
 }
 
 func (f *settingsForm) from(s briefing.Settings) {
 	*f = settingsForm{Privacy: string(s.Privacy), MinGroup: strconv.Itoa(s.MinGroup),
-		RetentionDays: strconv.Itoa(s.ReceiptRetentionDays), TimeZone: s.TimeZone, Language: s.Language}
+		RetentionDays: strconv.Itoa(s.ReceiptRetentionDays), TimeZone: s.TimeZone, Language: s.Language,
+		ApprovalRequired: s.ApprovalRequired}
 }
 
 type settingsAdminView struct {
@@ -48,7 +50,8 @@ func (s *Server) settingsAdminPage(c *gin.Context) {
 func (s *Server) saveSettingsForm(c *gin.Context) {
 	f := settingsForm{Privacy: c.PostForm("privacy"), MinGroup: strings.TrimSpace(c.PostForm("min_group")),
 		RetentionDays: strings.TrimSpace(c.PostForm("receipt_retention_days")),
-		TimeZone:      c.PostForm("time_zone"), Language: c.PostForm("language")}
+		TimeZone:      c.PostForm("time_zone"), Language: c.PostForm("language"),
+		ApprovalRequired: c.PostForm("approval_required") == "on"}
 	v := settingsAdminView{Form: f}
 	minGroup, err1 := strconv.Atoi(f.MinGroup)
 	if err1 != nil {
@@ -65,6 +68,7 @@ func (s *Server) saveSettingsForm(c *gin.Context) {
 	_, err := s.st.UpdateSettings(actor(c), func(set *briefing.Settings) error {
 		set.Privacy, set.MinGroup, set.ReceiptRetentionDays = briefing.Privacy(f.Privacy), minGroup, days
 		set.TimeZone, set.Language = f.TimeZone, f.Language
+		set.ApprovalRequired = f.ApprovalRequired
 		return nil
 	})
 	if err != nil {

@@ -44,7 +44,16 @@ func (s *Server) home(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "inbox", "Inbox", "inbox", gin.H{"Open": open, "Done": done, "Tasks": tasks})
+	// A reviewer's inbox notice: what waits for them is the review queue,
+	// read from the state, so a decision elsewhere clears it at once.
+	var reviews []*briefing.Announcement
+	if u.Has(briefing.RoleReviewer) {
+		if reviews, err = s.st.InReview(); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.render(c, http.StatusOK, "inbox", "Inbox", "inbox", gin.H{"Open": open, "Done": done, "Tasks": tasks, "Reviews": reviews})
 }
 
 func (s *Server) signInForm(c *gin.Context) {
@@ -106,9 +115,13 @@ func (s *Server) renderBriefing(c *gin.Context, status int, question, questionEr
 		s.fail(c, err)
 		return
 	}
-	s.render(c, status, "briefing", b.Title, "inbox", gin.H{"B": b, "HTML": trusted(b.HTML),
-		"TalkingPoints": trustedOrNil(b.TalkingPointsHTML), "Questions": qs,
-		"Question": question, "Error": questionErr})
+	changes, err := s.changesFor(b)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "briefing", b.Title, "inbox", gin.H{"B": b, "HTML": trusted(b.HTML), "TalkingPoints": trustedOrNil(b.TalkingPointsHTML), "Questions": qs,
+		"Question": question, "Error": questionErr, "Changes": changes})
 }
 
 func (s *Server) ackForm(c *gin.Context) {

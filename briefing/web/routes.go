@@ -12,9 +12,10 @@ import (
 // routes is the map of the application, grouped by who may call what.
 func (s *Server) routes(r *gin.Engine) {
 	const (
-		author  = briefing.RoleAuthor
-		manager = briefing.RoleManager
-		admin   = briefing.RoleAdmin
+		author   = briefing.RoleAuthor
+		manager  = briefing.RoleManager
+		admin    = briefing.RoleAdmin
+		reviewer = briefing.RoleReviewer
 	)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, briefing.NotFound("there is nothing at %s", c.Request.URL.Path)) })
 	r.NoMethod(func(c *gin.Context) {
@@ -50,10 +51,13 @@ func (s *Server) routes(r *gin.Engine) {
 	// (briefing.MayConfirm); anyone else gets 404.
 	in.POST("/announcements/:id/deliveries/:delivery/confirm", s.confirmDelivery)
 
+	// Reviewers read the item they decide on, without author rights.
+	in.GET("/announcements/:id", s.requireAny(author, manager, reviewer), s.getAnnouncement)
+
 	staff := in.Group("", s.requireAny(author, manager, admin))
 	staff.GET("/channels", s.listChannels)
+	staff.GET("/message-types", s.listMessageTypes)
 	staff.GET("/announcements", s.listAnnouncements)
-	staff.GET("/announcements/:id", s.getAnnouncement)
 	staff.GET("/announcements/:id/readiness", s.readiness)
 	staff.GET("/announcements/:id/receipts", s.requireAny(author, manager), s.receipts)
 	staff.GET("/announcements/:id/deliveries", s.deliveries)
@@ -67,8 +71,14 @@ func (s *Server) routes(r *gin.Engine) {
 	authors.POST("/announcements", s.createAnnouncement)
 	authors.PATCH("/announcements/:id", s.patchAnnouncement)
 	authors.POST("/announcements/:id/publish", s.publish)
+	authors.POST("/announcements/:id/submit", s.submitAPI)
+	authors.POST("/announcements/:id/revisions", s.reviseAPI)
 	authors.POST("/preview", s.previewAPI)
 	authors.POST("/channels/:id/check", s.checkChannel)
+
+	reviewers := in.Group("", s.requireAny(reviewer))
+	reviewers.POST("/announcements/:id/approve", s.approveAPI)
+	reviewers.POST("/announcements/:id/reject", s.rejectAPI)
 
 	admins := in.Group("", s.requireAny(admin))
 	admins.POST("/users", s.createUser)
@@ -77,6 +87,8 @@ func (s *Server) routes(r *gin.Engine) {
 	admins.DELETE("/users/:id/tokens", s.revokeTokens)
 	admins.POST("/users/:id/invite", s.inviteAPI)
 	admins.POST("/channels", s.createChannel)
+	admins.POST("/message-types", s.createMessageType)
+	admins.PATCH("/message-types/:id", s.patchMessageType)
 	admins.POST("/channels/:id/test", s.testChannel)
 	admins.GET("/audit", s.auditLog)
 	admins.GET("/backup", s.backup)
@@ -134,7 +146,15 @@ func (s *Server) routes(r *gin.Engine) {
 	pauthors.POST("/announcements/:id/edit", s.editorSubmit)
 	pauthors.GET("/announcements/:id/publish", s.publishConfirm)
 	pauthors.POST("/announcements/:id/publish", s.publishForm)
+	pauthors.POST("/announcements/:id/submit", s.submitForm)
+	pauthors.POST("/announcements/:id/revisions", s.reviseFormPost)
 	pauthors.POST("/announcements/:id/questions/:question/answer", s.answerForm)
+
+	previewers := pin.Group("", s.requireAny(reviewer))
+	previewers.GET("/reviews", s.reviewsPage)
+	previewers.GET("/reviews/:id", s.reviewPage)
+	previewers.POST("/announcements/:id/approve", s.approveForm)
+	previewers.POST("/announcements/:id/reject", s.rejectForm)
 
 	padmin := pin.Group("/admin", s.requireAny(admin))
 	padmin.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/admin/users") })
@@ -155,4 +175,6 @@ func (s *Server) routes(r *gin.Engine) {
 	padmin.GET("/audit", s.auditAdminPage)
 	padmin.GET("/settings", s.settingsAdminPage)
 	padmin.POST("/settings", s.saveSettingsForm)
+	padmin.GET("/message-types", s.typesPage)
+	padmin.POST("/message-types", s.saveTypeForm)
 }

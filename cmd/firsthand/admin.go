@@ -20,7 +20,7 @@ func userAdd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	password := fs.String("password", "", "password for signing in to the web app")
 	secretKey := secretKeyFlag(fs, getenv)
 	var roles multi
-	fs.Var(&roles, "role", "role: employee (default), author, manager, admin; repeat for more")
+	fs.Var(&roles, "role", "role: employee (default), author, manager, reviewer, admin; repeat for more")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func userAdd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	for _, r := range roles {
 		role, ok := briefing.ParseRole(r)
 		if !ok {
-			return fmt.Errorf("role %q is not one of employee, author, manager, admin", r)
+			return fmt.Errorf("role %q is not one of %s", r, briefing.RoleNames)
 		}
 		u.Roles = append(u.Roles, role)
 	}
