@@ -18,7 +18,7 @@ func CanEdit(a *Announcement) error {
 	case StateDraft, StateReview, StateApproved:
 		return nil
 	}
-	return Conflict("the announcement is %s: only a draft can be edited (after publish, post a correction)", a.State)
+	return Conflict("the announcement is %s: only a draft can be edited (after publish, post a correction)", a.State.Phrase())
 }
 
 // VoidsApproval reports whether an edit of a takes it back to draft: an
@@ -35,11 +35,11 @@ func CanPublish(a *Announcement, approvalRequired bool) error {
 	case a.State == StateApproved:
 		return nil
 	case approvalRequired && (a.State == StateDraft || a.State == StateReview):
-		return Conflict("the announcement is %s: a reviewer must approve it before it is published", a.State)
+		return Conflict("the announcement is %s: a reviewer must approve it before it is published", a.State.Phrase())
 	case a.State == StateDraft:
 		return nil
 	}
-	return Conflict("the announcement is %s: only a draft or an approved announcement can be published", a.State)
+	return Conflict("the announcement is %s: only a draft or an approved announcement can be published", a.State.Phrase())
 }
 
 // CanSubmit reports whether actor may send a to the reviewers: an author,
@@ -78,7 +78,7 @@ func CanReject(actor *User, a *Announcement) error {
 		return Forbidden("only reviewers reject announcements")
 	}
 	if a.State != StateReview {
-		return Conflict("the announcement is %s: only one in review can be rejected", a.State)
+		return Conflict("the announcement is %s: only one in review can be rejected", a.State.Phrase())
 	}
 	return nil
 }
@@ -195,7 +195,7 @@ func CanRevise(a *Announcement, r *Revision) error {
 			return Conflict("the announcement is released: its channels have been sent and cannot be revised")
 		}
 	default:
-		return Conflict("the announcement is %s: only a published announcement (in briefing or released) takes revisions", a.State)
+		return Conflict("the announcement is %s: only a published announcement (in briefing or released) takes revisions", a.State.Phrase())
 	}
 	if a.Version >= MaxVersion {
 		return Conflict("the announcement has reached %d versions: publish a new one", MaxVersion)

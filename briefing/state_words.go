@@ -9,6 +9,8 @@ func (s State) Phrase() string {
 		return "a draft"
 	case StateBriefing:
 		return "in briefing"
+	case StateReview:
+		return "in review"
 	}
 	return string(s)
 }
