@@ -33,6 +33,9 @@ const (
 	MailAnswer              MailKind = "answer"          // to the asker: the answer
 	MailReview              MailKind = "review"          // to reviewers: an announcement waits for them
 	MailRevised             MailKind = "revised"         // a material correction: please acknowledge again
+	// MailChannelDisconnected: an OAuth channel's refresh failed; to the
+	// admins, who must connect it again.
+	MailChannelDisconnected MailKind = "channel_disconnected"
 )
 
 // toAuthorsAndManagers are the kinds whose job is addressed to the
@@ -49,7 +52,7 @@ type mailJob struct {
 	Kind           MailKind  `json:"kind"`
 	AnnouncementID string    `json:"announcement_id"`
 	DeliveryID     string    `json:"delivery_id,omitempty"`
-	ChannelID      string    `json:"channel_id,omitempty"` // a failed check: which channel
+	ChannelID      string    `json:"channel_id,omitempty"` // a failed check or a lost account: which channel
 	Department     string    `json:"department,omitempty"` // reminders: only this department
 	UserIDs        []string  `json:"user_ids,omitempty"`   // explicit recipients instead of the audience
 	QuestionIDs    []string  `json:"question_ids,omitempty"`

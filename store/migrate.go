@@ -41,6 +41,8 @@ var (
 	bAuditByUser  = []byte("audit_by_user")
 	bRevisions    = []byte("revisions")
 	bMessageTypes = []byte("message_types")
+	// schema 11
+	bOAuthStates = []byte("oauth_states")
 )
 
 var keySchema = []byte("schema")
@@ -88,6 +90,8 @@ var migrations = []func(tx *bolt.Tx) error{
 	// message types (message_type.go). Nothing to convert: receipts from
 	// before versions existed read as version 1 (receipt.go).
 	governanceBuckets,
+	// 11: the connect attempts of the OAuth kinds (oauth.go).
+	oauthStates,
 }
 
 func governanceBuckets(tx *bolt.Tx) error {

@@ -54,6 +54,8 @@ type Env struct {
 	// ActiveUser says whether an e-mail belongs to an active person (the
 	// manual kind's preflight). Nil: nobody is.
 	ActiveUser func(email string) bool
+	// Tokens gives the OAuth kinds (x, linkedin) a current access token.
+	Tokens TokenProvider
 }
 
 // Result is a preflight's outcome: whether the channel can send, the

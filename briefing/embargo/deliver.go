@@ -264,6 +264,11 @@ func classify(err error, attempts int, delay func(n int, retryAfter time.Duratio
 	if isCE && ce.Gone {
 		return store.Attempt{Err: err, Disable: true}
 	}
+	if errors.Is(err, channel.ErrNotConnected) {
+		// Until an admin connects the account again, every attempt fails
+		// alike: failed now, and the authors are told.
+		return store.Attempt{Err: err, GiveUp: true}
+	}
 	if isCE && ce.Refused {
 		// The allowed-hosts policy will refuse it again until an admin
 		// changes it: failed now, with the sentence that says so.
@@ -289,5 +294,6 @@ func (s *Scheduler) channelEnv() channel.Env {
 	if s.opts.HTTPClient != nil {
 		env.Client = s.opts.HTTPClient
 	}
+	env.Tokens = s.opts.Tokens
 	return env
 }

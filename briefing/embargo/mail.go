@@ -184,6 +184,9 @@ func (s *Scheduler) notice(j store.MailJob) (notice, error) {
 	if j.Kind == store.MailInvite || j.Kind == store.MailReset {
 		return composeAccount(j.Kind)
 	}
+	if j.Kind == store.MailChannelDisconnected {
+		return s.channelNotice(j)
+	}
 	a, err := s.st.Announcement(j.AnnouncementID)
 	if err != nil {
 		return notice{}, err

@@ -44,6 +44,9 @@ type Options struct {
 	// HTTPClient carries webhook, Slack and Mastodon requests; nil uses
 	// Dialer's client, which follows no redirects.
 	HTTPClient *http.Client
+	// Tokens hands the OAuth kinds (x, linkedin) a current access token;
+	// nil: they send with the token in their config.
+	Tokens channel.TokenProvider
 	// Logger receives the workers' logs; nil means slog.Default().
 	Logger *slog.Logger
 	// SweepEvery is how often every gate is re-evaluated: the backstop

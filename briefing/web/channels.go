@@ -7,10 +7,14 @@ import (
 
 // channelEnv is what senders and preflights need from this server.
 func (s *Server) channelEnv() channel.Env {
-	return channel.NewEnv(s.baseURL, s.mailer, s.dialer, func(email string) bool {
+	env := channel.NewEnv(s.baseURL, s.mailer, s.dialer, func(email string) bool {
 		u, err := s.st.UserByEmail(email)
 		return err == nil && u.Active
 	})
+	if s.connect != nil {
+		env.Tokens = s.connect
+	}
+	return env
 }
 
 // channelOffered says whether authors may pick a channel in the editor: a
@@ -32,9 +36,8 @@ type channelJSON struct {
 }
 
 func (s *Server) channelOut(ch *briefing.Channel) channelJSON {
-	// connected: the channel has what it needs to send. For the kinds of
-	// this catalogue that is always so, except e-mail without SMTP; the
-	// OAuth kinds (a later issue) will answer false until connected.
+	// connected: the channel has what it needs to send: not e-mail without
+	// SMTP, and for x and linkedin a token whose last refresh did not fail.
 	return channelJSON{ID: ch.ID, Name: ch.Name, Kind: ch.Kind, Purpose: ch.Purpose,
-		Disabled: ch.Disabled, Connected: s.channelOffered(ch), Note: ch.Note}
+		Disabled: ch.Disabled, Connected: s.channelOffered(ch) && channel.Connected(*ch), Note: ch.Note}
 }

@@ -70,6 +70,12 @@ type channelRow struct {
 	Testable  bool // a test message means something: not for the newsroom or a manual channel
 	Error     string
 	Check     *channel.Result
+	// OAuth kinds (x, linkedin) connect an account: Connected says whether
+	// they can post, Failed why the last refresh lost the account.
+	OAuth     bool
+	Platform  string
+	Connected bool
+	Failed    string
 }
 
 type channelsView struct {
@@ -91,6 +97,10 @@ func (s *Server) renderChannels(c *gin.Context, status int, v channelsView, errI
 	}
 	for _, ch := range list {
 		row := channelRow{Channel: ch, Limit: ch.TextLimit()}
+		if app, ok := channel.LookupOAuth(ch.Kind); ok {
+			t := briefing.TokensOf(ch.Config)
+			row.OAuth, row.Platform, row.Connected, row.Failed = true, app.Platform, t.Connected(), t.Failed
+		}
 		if k, ok := channel.Lookup(ch.Kind); ok {
 			row.Permanent = k.Permanent
 			row.Testable = k.Retry != briefing.RetryLocal && k.Retry != briefing.RetryPerson

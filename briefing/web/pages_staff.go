@@ -53,7 +53,7 @@ func (s *Server) home(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, http.StatusOK, "inbox", "Inbox", "inbox", gin.H{"Open": open, "Done": done, "Tasks": tasks, "Reviews": reviews})
+	s.render(c, http.StatusOK, "inbox", "Inbox", "inbox", gin.H{"Open": open, "Done": done, "Tasks": tasks, "Reviews": reviews, "Disconnected": s.disconnectedChannels(u)})
 }
 
 func (s *Server) signInForm(c *gin.Context) {

@@ -172,6 +172,8 @@ func (s *Server) routes(r *gin.Engine) {
 	padmin.POST("/channels/:id/test", s.testChannelForm)
 	padmin.POST("/channels/:id/check", s.checkChannelForm)
 	padmin.POST("/channels/:id/disabled", s.channelDisabledForm)
+	padmin.GET("/channels/:id/connect", s.connectStart)
+	padmin.GET("/channels/oauth/callback", s.connectCallback)
 	padmin.GET("/audit", s.auditAdminPage)
 	padmin.GET("/settings", s.settingsAdminPage)
 	padmin.POST("/settings", s.saveSettingsForm)

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"firsthand/briefing/channel"
+	"firsthand/briefing/connect"
 	"firsthand/store"
 )
 
@@ -46,6 +47,9 @@ type Config struct {
 	// OnMail, if set, is called after a request queued a mail (an
 	// invitation, a reset link): the mail worker wakes on it.
 	OnMail func()
+	// Connect connects x and linkedin channels to their accounts and
+	// hands their senders current tokens; nil: no connecting.
+	Connect *connect.Service
 }
 
 // Server serves the API and the pages.
@@ -56,6 +60,7 @@ type Server struct {
 	secure       bool // cookies only over https
 	mailer       *channel.Mailer
 	dialer       *channel.GuardedDialer
+	connect      *connect.Service
 	version      string
 	ttl          time.Duration
 	pages        *pages
@@ -88,7 +93,7 @@ func New(cfg Config) (*Server, error) {
 	u, _ := url.Parse(cfg.BaseURL)
 	s := &Server{
 		st: cfg.Store, log: cfg.Logger, baseURL: strings.TrimRight(cfg.BaseURL, "/"),
-		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, dialer: cfg.ChannelDialer, version: cfg.Version,
+		secure: u != nil && u.Scheme == "https", mailer: cfg.Mailer, dialer: cfg.ChannelDialer, connect: cfg.Connect, version: cfg.Version,
 		ttl: cfg.SessionTTL, pages: p, limiter: newSignInLimiter(), metrics: newMetrics(cfg.Store),
 		noPasswordSignIn: cfg.PasswordSignInOff, comparePassword: bcrypt.CompareHashAndPassword, metricsAllow: cfg.MetricsAllow,
 		onMail: cfg.OnMail,

@@ -15,6 +15,7 @@ import (
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/briefing/connect"
 	"firsthand/briefing/embargo"
 	"firsthand/briefing/web"
 	"firsthand/store"
@@ -169,10 +170,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		mailer.SetFromName(cfg.mailFromName)
 	}
 	dialer := channel.NewGuardedDialer(cfg.channelHosts)
+	// One connect service for the pages and the delivery worker: its
+	// per-channel lock is what keeps two of them from spending one
+	// rotating refresh token.
+	accounts := connect.New(connect.Options{Store: st, BaseURL: cfg.baseURL, Client: dialer.Client(), Logger: log})
 	var sched *embargo.Scheduler
 	srv, err := web.New(web.Config{Store: st, BaseURL: cfg.baseURL, Mailer: mailer, Logger: log, Version: version,
 		TrustedProxies: cfg.trustedProxies, MetricsAllow: cfg.metricsAllow, SessionTTL: cfg.sessionTTL,
-		OIDC: cfg.identity.oidc, PasswordSignInOff: cfg.identity.passwordSignInOff, ChannelDialer: dialer,
+		OIDC: cfg.identity.oidc, PasswordSignInOff: cfg.identity.passwordSignInOff, ChannelDialer: dialer, Connect: accounts,
 		OnMail: func() { sched.Replan() }}) // set below, before the server takes requests
 	if err != nil {
 		return err
@@ -181,7 +186,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	sched, err = embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Dialer: dialer, Logger: log})
+	sched, err = embargo.New(st, embargo.Options{BaseURL: cfg.baseURL, Mailer: mailer, Dialer: dialer, Tokens: accounts, Logger: log})
 	if err != nil {
 		ln.Close()
 		return err
