@@ -39,5 +39,15 @@ func (s *Server) channelOut(ch *briefing.Channel) channelJSON {
 	// connected: the channel has what it needs to send: not e-mail without
 	// SMTP, and for x and linkedin a token whose last refresh did not fail.
 	return channelJSON{ID: ch.ID, Name: ch.Name, Kind: ch.Kind, Purpose: ch.Purpose,
-		Disabled: ch.Disabled, Connected: s.channelOffered(ch) && channel.Connected(*ch), Note: ch.Note}
+		Disabled: ch.Disabled, Connected: s.channelConnected(ch), Note: ch.Note}
+}
+
+// channelConnected: the channel has what it needs to send as far as this
+// server goes (SMTP for the e-mail kinds) and as far as its account goes
+// (channel.Connected).
+func (s *Server) channelConnected(ch *briefing.Channel) bool {
+	if k, ok := channel.Lookup(ch.Kind); ok && k.NeedsMail && s.mailer == nil {
+		return false
+	}
+	return channel.Connected(*ch)
 }
