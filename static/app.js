@@ -70,8 +70,53 @@
     }
 
     audienceCount();
+    postPreviews();
     live();
   });
+
+  // Each channel's post preview follows its text (or the summary, when the
+  // text is empty) as the author types. The count comes from the server,
+  // which counts as the platform does (a link as 23 on X, emoji as 2 …):
+  // one rule, not a second one in this file.
+  function postPreviews() {
+    var form = document.querySelector("[data-announcement]");
+    if (!form || !window.fetch) { return; }
+    var summary = document.getElementById("summary"), title = document.getElementById("title");
+    form.querySelectorAll("[data-post-preview]").forEach(function (fig) {
+      var id = fig.getAttribute("data-post-preview");
+      var field = document.getElementById("text_" + id);
+      var text = fig.querySelector("[data-post-text]"), count = fig.querySelector("[data-post-count]");
+      var counter = document.querySelector('[data-counter-for="text_' + id + '"]');
+      if (!field || !text || !count) { return; }
+      var timer = null, asked = 0;
+      var ask = function () {
+        var n = ++asked;
+        fetch("/api/v1/channels/" + encodeURIComponent(id) + "/preview", {
+          method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"},
+          body: JSON.stringify({text: field.value, summary: summary ? summary.value : "", title: title ? title.value : "",
+            announcement_id: form.getAttribute("data-announcement")})
+        }).then(function (r) { return r.ok ? r.json() : null; }).then(function (p) {
+          if (!p || n !== asked) { return; }
+          text.textContent = p.text;
+          var label = count.textContent.replace(/^[^,]*,/, ",").replace(/: too long.*$/, "");
+          count.textContent = p.count.toLocaleString("en-US") + (p.limit ? " of " + p.limit.toLocaleString("en-US") : "") +
+            label + (p.over ? ": too long, it would be refused" : "");
+          count.classList.toggle("over", p.over);
+          if (counter && p.limit) {
+            counter.textContent = p.count.toLocaleString("en-US") + " / " + p.limit.toLocaleString("en-US");
+            counter.classList.toggle("over", p.over);
+          }
+        }).catch(function () { /* the preview stays as the server last drew it */ });
+      };
+      var later = function () {
+        text.textContent = (field.value.trim() || (summary ? summary.value.trim() : ""));
+        clearTimeout(timer);
+        timer = setTimeout(ask, 250);
+      };
+      field.addEventListener("input", later);
+      if (summary) { summary.addEventListener("input", later); }
+    });
+  }
 
   // The editor's audience count follows the boxes as they are ticked: the
   // form goes as its "Update count" button sends it (nothing is saved) and

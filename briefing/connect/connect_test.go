@@ -32,7 +32,7 @@ func init() {
 	for i, k := range []briefing.ChannelKind{"x", "linkedin"} {
 		if _, ok := briefing.LookupKind(k); !ok {
 			briefing.RegisterKind(briefing.KindSpec{Kind: k, Label: string(k), Order: 900 + i,
-				Retry: briefing.RetryUnconfirmedOnNoAnswer,
+				Retry:    briefing.RetryUnconfirmedOnNoAnswer,
 				Validate: func(raw json.RawMessage) (json.RawMessage, error) { return raw, nil }})
 		}
 	}

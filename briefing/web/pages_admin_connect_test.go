@@ -27,7 +27,7 @@ func init() {
 	for i, k := range []briefing.ChannelKind{"x", "linkedin"} {
 		if _, ok := briefing.LookupKind(k); !ok {
 			briefing.RegisterKind(briefing.KindSpec{Kind: k, Label: string(k), Order: 900 + i,
-				Retry: briefing.RetryUnconfirmedOnNoAnswer,
+				Retry:    briefing.RetryUnconfirmedOnNoAnswer,
 				Validate: func(raw json.RawMessage) (json.RawMessage, error) { return raw, nil }})
 		}
 	}
@@ -41,12 +41,12 @@ type connectApp struct {
 	admin     testUser
 	cookie    string
 	channelID string
-	logs      *lockedBuffer // the connect service's log, every level
+	logs      *testkit.LockedBuffer // the connect service's log, every level
 }
 
 func newConnectApp(t *testing.T, platform string) *connectApp {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &testkit.LockedBuffer{}
 	a := newTestApp(t, func(c *Config) {
 		c.Connect = connect.New(connect.Options{Store: c.Store, BaseURL: c.BaseURL, Client: c.ChannelDialer.Client(),
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})

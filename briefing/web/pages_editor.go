@@ -203,6 +203,7 @@ type channelOption struct {
 	Label  string // the kind as people call it ("Newsroom and feed")
 	Local  bool   // the newsroom: no text of its own
 	Extra  int    // what the platform counts beyond the text's characters (the link)
+	Post   postPreview
 }
 
 // kindOrder is where a channel's kind comes in the catalogue.
@@ -411,6 +412,13 @@ func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorFor
 			return
 		}
 	}
+	slug := ""
+	if id != "" {
+		if a, err := s.st.Announcement(id); err == nil {
+			slug = a.Slug
+		}
+	}
+	link := s.newsLink(slug, f.Title)
 	for _, ch := range list {
 		choice := f.Channels[ch.ID]
 		if ch.Disabled && !choice.On {
@@ -424,7 +432,7 @@ func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorFor
 		}
 		v.Channels = append(v.Channels, channelOption{Channel: ch, Limit: ch.TextLimit(), Choice: choice,
 			Length: ch.CountText(choice.Text), Label: channelLabel(ch), Local: ch.Kind == briefing.KindNewsroom,
-			Extra: max(ch.CountText("a")-1, 0)})
+			Extra: max(ch.CountText("a")-1, 0), Post: previewPost(ch, choice.Text, f.Summary, link)})
 	}
 	title := "New announcement"
 	if id != "" {

@@ -75,6 +75,7 @@ func (s *Server) routes(r *gin.Engine) {
 	authors.POST("/announcements/:id/revisions", s.reviseAPI)
 	authors.POST("/preview", s.previewAPI)
 	authors.POST("/channels/:id/check", s.checkChannel)
+	authors.POST("/channels/:id/preview", s.postPreviewAPI)
 
 	reviewers := in.Group("", s.requireAny(reviewer))
 	reviewers.POST("/announcements/:id/approve", s.approveAPI)
