@@ -178,6 +178,12 @@ var migrationChecks = []func(t *testing.T, tx *bolt.Tx){
 			}
 		}
 	},
+	// 11: the bucket of OAuth connect attempts.
+	func(t *testing.T, tx *bolt.Tx) {
+		if tx.Bucket(bOAuthStates) == nil {
+			t.Errorf("bucket %s missing after its migration", bOAuthStates)
+		}
+	},
 }
 
 func TestMigrationCompactsAckEvents(t *testing.T) {
