@@ -122,7 +122,13 @@ func (s *Service) Finish(ctx context.Context, state, code string, admin *briefin
 		return nil, briefing.Invalid("code", "%s did not exchange the authorization code (%s): nothing was stored; start again from the channels page", app.Platform, describe(err))
 	}
 	t := briefing.ChannelTokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry.UTC()}
-	if err := s.st.ConnectChannel(ch.ID, "user:"+admin.ID, t); err != nil {
+	// Not while a refresh of the old grant is under way: it would write
+	// its tokens over these.
+	lock := s.lockOf(ch.ID)
+	lock.Lock()
+	err = s.st.ConnectChannel(ch.ID, "user:"+admin.ID, t)
+	lock.Unlock()
+	if err != nil {
 		return nil, err
 	}
 	s.log.Info("channel connected", "channel", ch.ID, "kind", ch.Kind, "expires", t.Expiry, "refreshable", t.RefreshToken != "")

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -33,7 +34,8 @@ import (
 //     an unknown or spent one is 400 invalid_grant, as both answer;
 //   - access tokens lapse after AccessTTL; the "who am I" endpoint
 //     (X GET /2/users/me, LinkedIn GET /v2/userinfo) answers 401 to an
-//     unknown or lapsed one.
+//     unknown or lapsed one, and so do the posting endpoints (X POST
+//     /2/tweets, LinkedIn POST /rest/posts), which otherwise accept.
 //
 // Every token it issues is kept in Issued, so a test can look for them
 // where they must never appear.
@@ -58,6 +60,7 @@ type AuthServer struct {
 	exchanges int
 	refreshes int
 	refused   []string // why the token endpoint said no, for test messages
+	posts     []string // the access token each accepted post came with
 }
 
 type grant struct {
@@ -79,11 +82,13 @@ func NewAuthServer(t testing.TB, platform, redirectURI string) *AuthServer {
 		mux.HandleFunc("GET /i/oauth2/authorize", a.authorize)
 		mux.HandleFunc("POST /2/oauth2/token", a.token)
 		mux.HandleFunc("GET /2/users/me", a.whoami)
+		mux.HandleFunc("POST /2/tweets", a.post)
 	} else {
 		a.Scopes = []string{"w_organization_social", "openid", "profile"}
 		mux.HandleFunc("GET /oauth/v2/authorization", a.authorize)
 		mux.HandleFunc("POST /oauth/v2/accessToken", a.token)
 		mux.HandleFunc("GET /v2/userinfo", a.whoami)
+		mux.HandleFunc("POST /rest/posts", a.post)
 	}
 	a.srv = httptest.NewServer(mux)
 	a.URL = a.srv.URL
@@ -302,7 +307,15 @@ func (a *AuthServer) issue(w http.ResponseWriter, keep string) {
 	json.NewEncoder(w).Encode(body)
 }
 
-func (a *AuthServer) whoami(w http.ResponseWriter, r *http.Request) {
+// Posts lists the access token each accepted post was made with.
+func (a *AuthServer) Posts() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.posts)
+}
+
+// authorized answers 401 unless the request carries a live access token.
+func (a *AuthServer) authorized(w http.ResponseWriter, r *http.Request) (string, bool) {
 	at, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	a.mu.Lock()
 	exp, ok := a.access[at]
@@ -311,6 +324,35 @@ func (a *AuthServer) whoami(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
 		w.Write([]byte(`{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}`))
+		return "", false
+	}
+	return at, true
+}
+
+// post takes a post with a live token (the posting API's authorization
+// only: the body is the senders' stand-ins' business): X answers 201 with
+// the id, LinkedIn 201 with the URN in x-restli-id.
+func (a *AuthServer) post(w http.ResponseWriter, r *http.Request) {
+	at, ok := a.authorized(w, r)
+	if !ok {
+		return
+	}
+	a.mu.Lock()
+	a.posts = append(a.posts, at)
+	n := len(a.posts)
+	a.mu.Unlock()
+	if a.Platform == "x" {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, `{"data":{"id":"18%08d","text":"…"}}`, n)
+		return
+	}
+	w.Header().Set("x-restli-id", fmt.Sprintf("urn:li:share:70%08d", n))
+	w.WriteHeader(http.StatusCreated)
+}
+
+func (a *AuthServer) whoami(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.authorized(w, r); !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
