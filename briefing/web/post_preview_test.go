@@ -6,9 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/store"
 )
 
 func (a *pgApp) mastodonChannel(name string) *briefing.Channel {
@@ -78,5 +82,42 @@ func TestEditorShowsEachPostWithoutScript(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the re-rendered editor lacks %q", want)
 		}
+	}
+}
+
+// In a browser the preview follows the typing, counted by the server: a
+// link of any length is 23 on Mastodon, which no character count in the
+// page would say. The editor still fits a phone.
+func TestBrowserPostPreviewFollowsTyping(t *testing.T) {
+	var chID string
+	e := newBrowserEnv(t, func(st *store.Store) {
+		addPeople(t, st, briefing.User{Email: "paula@example.com", Name: "Paula", Roles: []briefing.Role{briefing.RoleAuthor}})
+		ch := &briefing.Channel{Name: "Fediverse", Kind: channel.KindMastodon,
+			Config: channel.ConfigJSON(channel.MastodonConfig{Instance: "https://social.example", AccessToken: "mastodon-token-for-preview"})}
+		if err := st.CreateChannel(ch, "test"); err != nil {
+			t.Fatal(err)
+		}
+		chID = ch.ID
+	})
+	ctx := e.tab(390, 844, true)
+	e.signIn(ctx, "paula@example.com")
+	typed := "Neu: https://example.com/" + strings.Repeat("pfad/", 20)
+	e.do(ctx, "type a channel text",
+		chromedp.Navigate(e.url+"/announcements/new"),
+		chromedp.WaitVisible(chromedp.ID("text_"+chID)),
+		chromedp.SendKeys(chromedp.ID("text_"+chID), typed),
+	)
+	fig := `[data-post-preview="` + chID + `"]`
+	e.waitJS(ctx, "the server's count in the preview",
+		`(document.querySelector('`+fig+` [data-post-count]').textContent || "").startsWith("53 of 500")`, 10*time.Second)
+	if got := e.text(ctx, fig+" [data-post-text]"); got != typed {
+		t.Errorf("the preview shows %q, want the typed text", got)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > 390`))
+	if err != nil || wide {
+		t.Errorf("the editor is wider than 390 px (%v)", err)
+	}
+	if f := e.foreign(); len(f) != 0 {
+		t.Errorf("requests elsewhere: %v", f)
 	}
 }
