@@ -37,7 +37,7 @@
 //	revisions          annID | version → JSON {title, summary, body}   (each version's text, from the first revision)
 //	message_types      typeID → JSON briefing.MessageType
 //	meta "settings"    JSON settings; approval.go reads approval_required from it
-//	oauth_states       SHA-256(state) → JSON briefing.OAuthState (a connect attempt: channel, admin, session hash, verifier, expiry)
+//	oauth_states       SHA-256(state) → sealed JSON briefing.OAuthState (a connect attempt: channel, admin, session hash, verifier, expiry)
 //
 // Receipts and counters change in one transaction, so readiness is read from
 // counters in O(departments) and never by scanning receipts. The transaction

@@ -13,7 +13,7 @@ import (
 // on the way: an abandoned connect leaves nothing behind for long.
 func (s *Store) PutOAuthState(state, session string, st briefing.OAuthState) error {
 	st.SessionHash = hashSecret(session)
-	v, err := json.Marshal(st)
+	plain, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
@@ -22,8 +22,7 @@ func (s *Store) PutOAuthState(state, session string, st briefing.OAuthState) err
 		b := tx.Bucket(bOAuthStates)
 		var stale [][]byte
 		err := b.ForEach(func(k, v []byte) error {
-			var old briefing.OAuthState
-			if json.Unmarshal(v, &old) != nil || !now.Before(old.ExpiresAt) {
+			if old, err := openOAuthState(tx, k, v); err != nil || !now.Before(old.ExpiresAt) {
 				stale = append(stale, clone(k))
 			}
 			return nil
@@ -36,8 +35,33 @@ func (s *Store) PutOAuthState(state, session string, st briefing.OAuthState) err
 				return err
 			}
 		}
-		return b.Put(hashSecret(state), v)
+		key := hashSecret(state)
+		box, err := boxOf(tx)
+		if err != nil {
+			return err
+		}
+		return b.Put(key, box.seal(plain, oauthStateRecord(key)))
 	})
+}
+
+// oauthStateRecord names a connect attempt's record for its seal: the
+// verifier is a secret, sealed like the channels' (secretbox.go).
+func oauthStateRecord(key []byte) []byte { return append([]byte("oauth_states/"), key...) }
+
+func openOAuthState(tx *bolt.Tx, key, sealed []byte) (*briefing.OAuthState, error) {
+	box, err := boxOf(tx)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := box.open(sealed, oauthStateRecord(key))
+	if err != nil {
+		return nil, err
+	}
+	var st briefing.OAuthState
+	if err := json.Unmarshal(plain, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
 }
 
 // TakeOAuthState uses up a connect attempt: whatever the outcome, a state
@@ -53,11 +77,12 @@ func (s *Store) TakeOAuthState(state, userID, session string) (*briefing.OAuthSt
 		if v == nil {
 			return nil
 		}
-		st = &briefing.OAuthState{}
-		if err := json.Unmarshal(v, st); err != nil {
+		if err := b.Delete(k); err != nil {
 			return err
 		}
-		return b.Delete(k)
+		// One that does not open (another key, tampered) is as good as none.
+		st, _ = openOAuthState(tx, k, v)
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,15 +56,22 @@ func TestOAuthStateIsOneUseAndBound(t *testing.T) {
 			t.Errorf("%s: the state still works for its owner after a refusal", tc.name)
 		}
 	}
-	// The stored key is a hash: the state itself is nowhere in the file.
+	// The key is a hash and the record sealed: neither the state nor its
+	// verifier is in the file in clear.
+	put("kept")
+	n := 0
 	mustNoErr(t, s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bOAuthStates).ForEach(func(k, v []byte) error {
-			if string(k) == "s1" {
-				t.Errorf("a state stored in clear")
+			n++
+			if strings.Contains(string(k), "kept") || strings.Contains(string(v), "v-kept") {
+				t.Errorf("a connect attempt stored in clear: %q", v)
 			}
 			return nil
 		})
 	}))
+	if n != 1 {
+		t.Errorf("%d attempts stored, want the one kept", n)
+	}
 }
 
 func TestExpiredOAuthStatesAreDropped(t *testing.T) {
