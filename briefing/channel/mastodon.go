@@ -84,8 +84,8 @@ func init() {
 			{Name: "access_token", Label: "Access token", Type: "password", Secret: true, Hint: "Never shown again."},
 			{Name: "limit", Label: "Status length", Type: "number", Optional: true, Hint: "Only if your instance allows more than 500."},
 		},
-		New: func(raw json.RawMessage, env Env) (Sender, error) {
-			c, err := configOf[MastodonConfig](raw)
+		New: func(ch briefing.Channel, env Env) (Sender, error) {
+			c, err := configOf[MastodonConfig](ch.Config)
 			if err != nil {
 				return nil, err
 			}
@@ -134,8 +134,8 @@ func (s *mastodon) Send(ctx context.Context, m Message) error {
 
 // checkMastodon asks the instance whose token this is
 // (GET /api/v1/accounts/verify_credentials): no post.
-func checkMastodon(ctx context.Context, raw json.RawMessage, env Env) Result {
-	c, err := configOf[MastodonConfig](raw)
+func checkMastodon(ctx context.Context, ch briefing.Channel, env Env) Result {
+	c, err := configOf[MastodonConfig](ch.Config)
 	if err != nil {
 		return Result{Message: err.Error()}
 	}

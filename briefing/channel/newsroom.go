@@ -26,10 +26,10 @@ func init() {
 		},
 		Hint:  "Your public newsroom at /news and its Atom feed: every released item has its page there.",
 		Where: func(json.RawMessage) string { return "/news" },
-		New: func(json.RawMessage, Env) (Sender, error) {
+		New: func(briefing.Channel, Env) (Sender, error) {
 			return nil, errors.New("the newsroom is local: its delivery is sent at release")
 		},
-		Check: func(context.Context, json.RawMessage, Env) Result {
+		Check: func(context.Context, briefing.Channel, Env) Result {
 			return Result{OK: true, Message: "the newsroom is part of Firsthand: always ready"}
 		},
 	})

@@ -81,15 +81,15 @@ func init() {
 			{Name: "secret", Label: "Signing secret", Type: "password", Secret: true,
 				Hint: "whsec_ and at least 16 base64-encoded bytes, e.g. whsec_$(openssl rand -base64 32)."},
 		},
-		New: func(raw json.RawMessage, env Env) (Sender, error) {
-			c, err := configOf[WebhookConfig](raw)
+		New: func(ch briefing.Channel, env Env) (Sender, error) {
+			c, err := configOf[WebhookConfig](ch.Config)
 			if err != nil {
 				return nil, err
 			}
 			return newWebhook(*c, env.Client)
 		},
-		Check: func(ctx context.Context, raw json.RawMessage, env Env) Result {
-			c, err := configOf[WebhookConfig](raw)
+		Check: func(ctx context.Context, ch briefing.Channel, env Env) Result {
+			c, err := configOf[WebhookConfig](ch.Config)
 			if err != nil {
 				return Result{Message: err.Error()}
 			}
