@@ -28,6 +28,7 @@ type standIn struct {
 // seen is one request a stand-in got.
 type seen struct {
 	Method, Path string
+	RawPath      string // as sent, still encoded
 	Query        url.Values
 	Header       http.Header
 	Body         []byte
@@ -39,7 +40,7 @@ func newStandIn(t *testing.T, h func(w http.ResponseWriter, r seen)) *standIn {
 	s := &standIn{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		req := seen{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body}
+		req := seen{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.Query(), Header: r.Header.Clone(), Body: body}
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 			req.Form, _ = url.ParseQuery(string(body))
 		}
