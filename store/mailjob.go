@@ -53,7 +53,8 @@ type mailJob struct {
 	Department     string    `json:"department,omitempty"` // reminders: only this department
 	UserIDs        []string  `json:"user_ids,omitempty"`   // explicit recipients instead of the audience
 	QuestionIDs    []string  `json:"question_ids,omitempty"`
-	Cursor         uint64    `json:"cursor"` // the last user id done
+	Admins         bool      `json:"admins,omitempty"` // a failed delivery: the admins too (an account to connect again)
+	Cursor         uint64    `json:"cursor"`           // the last user id done
 	Attempts       int       `json:"attempts"`
 	NextAttemptAt  time.Time `json:"next_attempt_at"`
 	LastError      string    `json:"last_error,omitempty"`
@@ -76,6 +77,11 @@ func enqueueMailAt(tx *bolt.Tx, j mailJob, at time.Time) (string, error) {
 	if toAuthorsAndManagers(j.Kind) {
 		if j.UserIDs, err = authorsAndManagers(tx, j.AnnouncementID); err != nil {
 			return "", err
+		}
+		if j.Admins {
+			if j.UserIDs, err = withAdmins(tx, j.UserIDs); err != nil {
+				return "", err
+			}
 		}
 	}
 	v, err := json.Marshal(j)

@@ -32,11 +32,13 @@ type apiAnswer struct {
 // maxAnswer bounds what is read of a platform's answer.
 const maxAnswer = 1 << 20
 
-// do makes one request under ctx (the caller bounds it). No answer is an
+// do makes one request, within SendTimeout (and ctx). No answer is an
 // *Error: with Timeout set when the request had been written, because then
 // the platform may have acted on it (a post without an idempotency key is
 // unconfirmed), and without when it never left (safe to retry).
 func do(ctx context.Context, client *http.Client, c apiCall) (*apiAnswer, error) {
+	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
 	var body io.Reader
 	if c.body != nil {
 		body = bytes.NewReader(c.body)

@@ -98,6 +98,9 @@ func init() {
 			c, _ := configOf[BlueskyConfig](raw)
 			return c.Identifier + " at " + hostOf(c.Service)
 		},
+		// A refresh and a new sign-in, getRecord, createRecord, and once more
+		// after an expired token.
+		Budget: 7 * SendTimeout,
 		Fields: []Field{
 			{Name: "identifier", Label: "Handle", Type: "text", Hint: "e.g. acme.bsky.social"},
 			{Name: "app_password", Label: "App password", Type: "password", Secret: true, Hint: "An app password, not the account's own. Never shown again."},

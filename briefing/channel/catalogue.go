@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"firsthand/briefing"
 )
@@ -27,6 +28,11 @@ type Kind struct {
 	// NeedsMail kinds cannot send without SMTP: the editor does not offer
 	// them then, and the outbox says so.
 	NeedsMail bool
+	// Budget is how long one attempt may take with all its requests (a
+	// token refresh and the retry after it, Threads' two steps, Bluesky's
+	// session renewal); each request still gets SendTimeout. Zero: one
+	// request's SendTimeout.
+	Budget time.Duration
 	// New builds the sender of a channel with a validated config. It gets
 	// the whole channel, not only its config: the platforms whose
 	// credentials change (OAuth tokens, a Bluesky session) are keyed by the
@@ -82,6 +88,15 @@ func register(k Kind) {
 	}
 	catalogue[k.Kind] = k
 	briefing.RegisterKind(k.KindSpec)
+}
+
+// AttemptBudget is how long one attempt on a kind may take: the outbox
+// bounds the attempt by it and leases the delivery for longer.
+func AttemptBudget(kind briefing.ChannelKind) time.Duration {
+	if k, ok := Lookup(kind); ok && k.Budget > 0 {
+		return k.Budget
+	}
+	return SendTimeout
 }
 
 // Lookup returns the catalogue's entry for a kind.

@@ -94,6 +94,8 @@ func init() {
 			c, _ := configOf[LinkedInConfig](raw)
 			return c.Author + " at " + hostOf(c.APIBase)
 		},
+		// Two posts around a token refresh (two more requests) at most.
+		Budget: 4 * SendTimeout,
 		Fields: []Field{
 			{Name: "author", Label: "Page URN", Type: "text", Hint: "urn:li:organization: and the page's number"},
 			{Name: "access_token", Label: "Access token", Type: "password", Secret: true, Optional: true, Hint: "Or leave it empty and connect the account with a client id and secret."},

@@ -106,6 +106,8 @@ func init() {
 			c, _ := configOf[ThreadsConfig](raw)
 			return "user " + c.UserID + " at " + hostOf(c.APIBase)
 		},
+		// The status, the container, its publication and the permalink.
+		Budget: 4 * SendTimeout,
 		Fields: []Field{
 			{Name: "user_id", Label: "Threads user id", Type: "text"},
 			{Name: "access_token", Label: "Access token", Type: "password", Secret: true, Hint: "Never shown again."},

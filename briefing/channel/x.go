@@ -114,6 +114,8 @@ func init() {
 			c, _ := configOf[XConfig](raw)
 			return hostOf(c.APIBase)
 		},
+		// Two posts around a token refresh (two more requests) at most.
+		Budget: 4 * SendTimeout,
 		Fields: []Field{
 			{Name: "access_token", Label: "Access token", Type: "password", Secret: true, Optional: true, Hint: "Or leave it empty and connect the account with a client id and secret."},
 			{Name: "client_id", Label: "OAuth client id", Type: "text", Optional: true},
