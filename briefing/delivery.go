@@ -46,6 +46,7 @@ type Delivery struct {
 	// the post of an earlier delivery (RetractsID) after a withdrawal.
 	Action     DeliveryAction `json:"action"`
 	RetractsID string         `json:"retracts_id,omitempty"`
+	Reason     string         `json:"reason,omitempty"` // a retraction's: why it was withdrawn
 	// PostID is the platform's id of the post (what a retraction deletes);
 	// Note says how an unusual outcome was read (a duplicate counted as sent).
 	PostID string `json:"post_id,omitempty"`

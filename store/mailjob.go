@@ -33,12 +33,13 @@ const (
 	MailAnswer              MailKind = "answer"          // to the asker: the answer
 	MailReview              MailKind = "review"          // to reviewers: an announcement waits for them
 	MailRevised             MailKind = "revised"         // a material correction: please acknowledge again
+	MailRetractByHand       MailKind = "retract_by_hand" // a withdrawn post to remove by hand: to authors and managers
 )
 
 // toAuthorsAndManagers are the kinds whose job is addressed to the
 // announcement's authors and managers, not to its recipients.
 func toAuthorsAndManagers(k MailKind) bool {
-	return k == MailDeliveryFailed || k == MailDeliveryUnconfirmed || k == MailCheckFailed
+	return k == MailDeliveryFailed || k == MailDeliveryUnconfirmed || k == MailCheckFailed || k == MailRetractByHand
 }
 
 // mailJob is one notification to many people. It walks its recipients in id

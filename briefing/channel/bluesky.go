@@ -89,6 +89,7 @@ func init() {
 			// Safe to retry: the record key is chosen once, stored, and a
 			// retry asks for the record first.
 			Kind: KindBluesky, Label: "Bluesky", Order: 110, Retry: briefing.RetryIdempotent,
+			Retract:  briefing.RetractByAPI,
 			Validate: validated(func(c *BlueskyConfig) error { return c.validate() }),
 			Limit:    func(json.RawMessage) int { return blueskyLimit },
 			Count:    blueskyCount,

@@ -35,6 +35,10 @@ type Message struct {
 	URL            string // the public newsroom page
 	HTML           string // the body, rendered and sanitised at publish (the press e-mail's HTML part)
 	ReleasedAt     time.Time
+	// Reason and WithdrawnAt are a retraction's: why and when the
+	// announcement was withdrawn.
+	Reason      string
+	WithdrawnAt time.Time
 	// Progress is what earlier attempts of this delivery stored for a retry
 	// (Bluesky's record key, Threads' container id); Save stores one more
 	// entry in the delivery's row, synchronously, before the request that

@@ -64,6 +64,7 @@ func init() {
 			Kind: KindFacebook, Label: "Facebook page", Order: 90,
 			// No idempotency key: an attempt without an answer is unconfirmed.
 			Retry:    briefing.RetryUnconfirmedOnNoAnswer,
+			Retract:  briefing.RetractByAPI,
 			Validate: validated(func(c *FacebookConfig) error { return c.validate() }),
 			Limit:    func(json.RawMessage) int { return facebookLimit },
 			Count:    facebookCount,

@@ -85,6 +85,7 @@ func init() {
 			Kind: KindLinkedIn, Label: "LinkedIn page", Order: 80,
 			// No idempotency key: an attempt without an answer is unconfirmed.
 			Retry:    briefing.RetryUnconfirmedOnNoAnswer,
+			Retract:  briefing.RetractByAPI,
 			Validate: validated(func(c *LinkedInConfig) error { return c.validate() }),
 			Limit:    func(json.RawMessage) int { return linkedInLimit },
 			Count:    linkedInCount,

@@ -16,6 +16,7 @@ func init() {
 		KindSpec: briefing.KindSpec{
 			Kind: briefing.KindNewsroom, Label: "Newsroom and feed", Order: 10,
 			Retry: briefing.RetryLocal, Permanent: true,
+			Retract: briefing.RetractLocal,
 			Validate: func(raw json.RawMessage) (json.RawMessage, error) {
 				var c map[string]any
 				if err := json.Unmarshal(raw, &c); err != nil || len(c) != 0 {

@@ -105,6 +105,7 @@ func init() {
 			// X takes no idempotency key: an attempt without an answer may
 			// or may not have posted.
 			Retry:    briefing.RetryUnconfirmedOnNoAnswer,
+			Retract:  briefing.RetractByAPI,
 			Validate: validated(func(c *XConfig) error { return c.validate() }),
 			Limit:    func(json.RawMessage) int { return xLimit },
 			Count:    xCount,

@@ -213,6 +213,9 @@ func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) 
 	if err != nil {
 		return fail(fmt.Errorf("loading the announcement: %w", err))
 	}
+	if d.Action == briefing.ActionRetract {
+		return s.retract(d, a)
+	}
 	if a.State != briefing.StateReleased || a.ReleasedAt == nil {
 		// The store never leaves such a row in the outbox; this guard keeps
 		// the invariant "nothing goes out before the gate opened" local.
