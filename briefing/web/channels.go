@@ -7,10 +7,12 @@ import (
 
 // channelEnv is what senders and preflights need from this server.
 func (s *Server) channelEnv() channel.Env {
-	return channel.NewEnv(s.baseURL, s.mailer, s.dialer, func(email string) bool {
+	env := channel.NewEnv(s.baseURL, s.mailer, s.dialer, func(email string) bool {
 		u, err := s.st.UserByEmail(email)
 		return err == nil && u.Active
 	})
+	env.Sessions = s.st // a Bluesky preflight or test send keeps its session
+	return env
 }
 
 // channelOffered says whether authors may pick a channel in the editor: a
