@@ -76,8 +76,14 @@ func enqueueMailAt(tx *bolt.Tx, j mailJob, at time.Time) (string, error) {
 	}
 	j.ID, j.NextAttemptAt = formatID(id), at
 	if toAuthorsAndManagers(j.Kind) {
+		given := j.UserIDs // people named besides (a manual channel's assignees)
 		if j.UserIDs, err = authorsAndManagers(tx, j.AnnouncementID); err != nil {
 			return "", err
+		}
+		if len(given) > 0 {
+			j.UserIDs = append(j.UserIDs, given...)
+			slices.SortFunc(j.UserIDs, func(x, y string) int { return cmp.Compare(mustID(x), mustID(y)) })
+			j.UserIDs = slices.Compact(j.UserIDs)
 		}
 		if j.Admins {
 			if j.UserIDs, err = withAdmins(tx, j.UserIDs); err != nil {

@@ -51,7 +51,15 @@ func createRetractions(tx *bolt.Tx, a *briefing.Announcement, reason string, now
 			}
 			continue
 		}
-		if err := enqueueMail(tx, mailJob{Kind: MailRetractByHand, AnnouncementID: a.ID, DeliveryID: r.ID}, now); err != nil {
+		// The authors and managers are told; a manual channel's assignees,
+		// who posted it, too.
+		job := mailJob{Kind: MailRetractByHand, AnnouncementID: a.ID, DeliveryID: r.ID}
+		if post.Kind == "manual" {
+			if c, err := getChannel(tx, u64(mustID(post.ChannelID))); err == nil {
+				job.UserIDs = userIDsByEmail(tx, manualAssignees(c))
+			}
+		}
+		if err := enqueueMail(tx, job, now); err != nil {
 			return err
 		}
 	}

@@ -104,3 +104,27 @@ func TestLeaseFor(t *testing.T) {
 		t.Errorf("threads budget %v: the status, the container and the publication each may take %v", channel.AttemptBudget(channel.KindThreads), channel.SendTimeout)
 	}
 }
+
+// TestXWithoutAnswerIsUnconfirmed: X posts and never answers; X takes no
+// idempotency key, so the delivery is unconfirmed, the authors are told,
+// and X sees exactly one post: never a second one by itself.
+func TestXWithoutAnswerIsUnconfirmed(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	x := newXPosts(t, 1500*time.Millisecond)
+	ch := addX(t, st, x.srv.URL)
+	client := channel.NewGuardedDialer(channel.AllowLoopback()).Client()
+	client.Timeout = 300 * time.Millisecond // X's answer comes after it
+	start(t, st, Options{RetryDelay: fastRetry, HTTPClient: client})
+	a := released(t, st, ch)
+	eventually(t, 5*time.Second, "the delivery unconfirmed", func() bool {
+		return deliveryOn(t, st, a, ch).State == briefing.DeliveryUnconfirmed
+	})
+	time.Sleep(500 * time.Millisecond) // room for a resend, if one were coming
+	if n := x.count(); n != 1 {
+		t.Errorf("X got %d posts, want exactly 1", n)
+	}
+	if d := deliveryOn(t, st, a, ch); d.Attempts != 1 || d.PostURL != "" {
+		t.Errorf("delivery %+v, want one attempt and no post_url", d)
+	}
+}
