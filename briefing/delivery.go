@@ -42,6 +42,36 @@ type Delivery struct {
 	AttemptingSince *time.Time `json:"attempting_since,omitempty"`
 	ConfirmedBy     string     `json:"confirmed_by,omitempty"`
 	RemindedAt      *time.Time `json:"reminded_at,omitempty"` // a manual delivery's one reminder
+	// Action is what the delivery does: post the announcement, or retract
+	// the post of an earlier delivery (RetractsID) after a withdrawal.
+	Action     DeliveryAction `json:"action"`
+	RetractsID string         `json:"retracts_id,omitempty"`
+	Reason     string         `json:"reason,omitempty"` // a retraction's: why it was withdrawn
+	// PostID is the platform's id of the post (what a retraction deletes);
+	// Note says how an unusual outcome was read (a duplicate counted as sent).
+	PostID string `json:"post_id,omitempty"`
+	Note   string `json:"note,omitempty"`
+	// Progress is what a retry needs, stored before the request that needs
+	// it goes out: Bluesky's record key, Threads' container id. No secrets.
+	Progress map[string]string `json:"progress,omitempty"`
+	// LeaseUntil is how long the worker sending it owns it: longer than
+	// the kind's longest attempt, so no other worker sends it meanwhile.
+	LeaseUntil *time.Time `json:"lease_until,omitempty"`
+	LeaseOwner string     `json:"lease_owner,omitempty"` // the process holding it
+}
+
+// DeliveryAction is what a delivery does on its channel.
+type DeliveryAction string
+
+// The delivery actions (API.md "Deliveries as receivers see them").
+const (
+	ActionPost    DeliveryAction = "post"
+	ActionRetract DeliveryAction = "retract"
+)
+
+// Leased reports whether a worker owns the delivery at now.
+func (d *Delivery) Leased(now time.Time) bool {
+	return d.LeaseUntil != nil && now.Before(*d.LeaseUntil)
 }
 
 // MaxAttempts is how often a delivery is tried before it is failed.

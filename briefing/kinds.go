@@ -40,6 +40,8 @@ type KindSpec struct {
 	IdempotencyWindow time.Duration
 	// Permanent kinds cannot be added, removed or disabled (the newsroom).
 	Permanent bool
+	// Retract is how a withdrawal takes the kind's post down (retract.go).
+	Retract RetractMode
 	// Validate checks a config object and returns it in canonical form.
 	// Errors name fields as config.<name>.
 	Validate func(config json.RawMessage) (json.RawMessage, error)

@@ -22,7 +22,7 @@ func createDelivery(tx *bolt.Tx, a *briefing.Announcement, channelID string, now
 	}
 	d := &briefing.Delivery{
 		ID: formatID(id), ReceiverID: briefing.NewReceiverID(), AnnouncementID: a.ID, ChannelID: c.ID, ChannelName: c.Name, Kind: c.Kind,
-		State: briefing.DeliveryPending, CreatedAt: now, NextAttemptAt: now,
+		State: briefing.DeliveryPending, CreatedAt: now, NextAttemptAt: now, Action: briefing.ActionPost,
 	}
 	if k, ok := briefing.LookupKind(c.Kind); ok {
 		d.State = briefing.InitialDeliveryState(k)
@@ -59,7 +59,13 @@ func getDelivery(tx *bolt.Tx, key []byte) (*briefing.Delivery, error) {
 		return nil, briefing.NotFound("no such delivery")
 	}
 	var d briefing.Delivery
-	return &d, json.Unmarshal(v, &d)
+	if err := json.Unmarshal(v, &d); err != nil {
+		return nil, err
+	}
+	if d.Action == "" {
+		d.Action = briefing.ActionPost // made before retractions existed
+	}
+	return &d, nil
 }
 
 func eachDeliveryOf(tx *bolt.Tx, annID uint64, fn func(d *briefing.Delivery) error) error {
@@ -145,6 +151,11 @@ type Attempt struct {
 	NextDelay time.Duration // when to try again after a failure
 	GiveUp    bool          // no more tries: the delivery has failed
 	Disable   bool          // the channel answered 410 Gone
+	// TellAdmins: only an admin can fix it (connect the account again):
+	// the admins are told with the authors and managers.
+	TellAdmins bool
+	// What the platform answered to a post: its id, its address, a note.
+	PostID, PostURL, Note string
 }
 
 // RecordAttempt writes the outcome of one try. A sent or failed delivery
@@ -164,13 +175,14 @@ func (s *Store) RecordAttempt(id string, at Attempt) (*briefing.Delivery, error)
 		}
 		now := s.now()
 		d.Attempts++
-		d.AttemptingSince = nil
+		d.AttemptingSince, d.LeaseUntil, d.LeaseOwner = nil, nil, ""
 		if at.Err != nil && at.NoAnswer && d.FirstUnansweredAt == nil {
 			d.FirstUnansweredAt = &now
 		}
 		switch {
 		case at.Err == nil:
 			d.State, d.SentAt, d.LastError = briefing.DeliverySent, &now, ""
+			d.PostID, d.PostURL, d.Note = at.PostID, at.PostURL, at.Note
 		case at.NoAnswer && unconfirmedNow(d, now):
 			d.State, d.LastError = briefing.DeliveryUnconfirmed, at.Err.Error()
 		case at.GiveUp || at.Disable:
@@ -206,7 +218,7 @@ func (s *Store) RecordAttempt(id string, at Attempt) (*briefing.Delivery, error)
 				return err
 			}
 		}
-		if err := enqueueMail(tx, mailJob{Kind: MailDeliveryFailed, AnnouncementID: d.AnnouncementID, DeliveryID: d.ID}, now); err != nil {
+		if err := enqueueMail(tx, mailJob{Kind: MailDeliveryFailed, AnnouncementID: d.AnnouncementID, DeliveryID: d.ID, Admins: at.TellAdmins}, now); err != nil {
 			return err
 		}
 		return audit(tx, now, "outbox", "delivery.failed", "announcement:"+d.AnnouncementID, d.ChannelName+": "+d.LastError)

@@ -36,12 +36,13 @@ const (
 	// MailChannelDisconnected: an OAuth channel's refresh failed; to the
 	// admins, who must connect it again.
 	MailChannelDisconnected MailKind = "channel_disconnected"
+	MailRetractByHand       MailKind = "retract_by_hand" // a withdrawn post to remove by hand: to authors and managers
 )
 
 // toAuthorsAndManagers are the kinds whose job is addressed to the
 // announcement's authors and managers, not to its recipients.
 func toAuthorsAndManagers(k MailKind) bool {
-	return k == MailDeliveryFailed || k == MailDeliveryUnconfirmed || k == MailCheckFailed
+	return k == MailDeliveryFailed || k == MailDeliveryUnconfirmed || k == MailCheckFailed || k == MailRetractByHand
 }
 
 // mailJob is one notification to many people. It walks its recipients in id
@@ -56,7 +57,8 @@ type mailJob struct {
 	Department     string    `json:"department,omitempty"` // reminders: only this department
 	UserIDs        []string  `json:"user_ids,omitempty"`   // explicit recipients instead of the audience
 	QuestionIDs    []string  `json:"question_ids,omitempty"`
-	Cursor         uint64    `json:"cursor"` // the last user id done
+	Admins         bool      `json:"admins,omitempty"` // a failed delivery: the admins too (an account to connect again)
+	Cursor         uint64    `json:"cursor"`           // the last user id done
 	Attempts       int       `json:"attempts"`
 	NextAttemptAt  time.Time `json:"next_attempt_at"`
 	LastError      string    `json:"last_error,omitempty"`
@@ -77,8 +79,19 @@ func enqueueMailAt(tx *bolt.Tx, j mailJob, at time.Time) (string, error) {
 	}
 	j.ID, j.NextAttemptAt = formatID(id), at
 	if toAuthorsAndManagers(j.Kind) {
+		given := j.UserIDs // people named besides (a manual channel's assignees)
 		if j.UserIDs, err = authorsAndManagers(tx, j.AnnouncementID); err != nil {
 			return "", err
+		}
+		if len(given) > 0 {
+			j.UserIDs = append(j.UserIDs, given...)
+			slices.SortFunc(j.UserIDs, func(x, y string) int { return cmp.Compare(mustID(x), mustID(y)) })
+			j.UserIDs = slices.Compact(j.UserIDs)
+		}
+		if j.Admins {
+			if j.UserIDs, err = withAdmins(tx, j.UserIDs); err != nil {
+				return "", err
+			}
 		}
 	}
 	v, err := json.Marshal(j)

@@ -98,6 +98,9 @@ func (s *Store) Withdraw(id, actor, reason string) (*briefing.Announcement, erro
 		if err := cancelDeliveries(tx, mustID(a.ID), now); err != nil {
 			return err
 		}
+		if err := createRetractions(tx, a, reason, now); err != nil {
+			return err
+		}
 		return audit(tx, now, actor, "announcement.withdraw", "announcement:"+a.ID, reason)
 	})
 }

@@ -375,12 +375,18 @@ func TestWithdrawCancelsPendingDeliveries(t *testing.T) {
 	if w.State != briefing.StateWithdrawn || w.WithdrawnAt == nil || !w.WithdrawnAt.Equal(clk.Now()) {
 		t.Errorf("withdrawn: state %s at %v", w.State, w.WithdrawnAt)
 	}
-	if n := len(outboxOf(t, s, a.ID)); n != 0 {
-		t.Errorf("%d outbox rows after withdrawal, want 0", n)
+	// Issue 12 changed this: the one post that went out (a webhook) gets
+	// its retraction (announcement.withdrawn) in the outbox; before, the
+	// outbox was left empty and the receiver never heard of the withdrawal.
+	if out := outboxOf(t, s, a.ID); len(out) != 1 || out[0].Action != briefing.ActionRetract || out[0].RetractsID != sent.ID || out[0].Reason != "wrong figures" {
+		t.Errorf("outbox after withdrawal = %+v, want only the retraction of %s", out, sent.ID)
 	}
 	ds, err := s.Deliveries(a.ID)
 	mustNoErr(t, err)
 	for _, d := range ds {
+		if d.Action == briefing.ActionRetract {
+			continue
+		}
 		want := briefing.DeliveryFailed
 		if d.ID == sent.ID {
 			want = briefing.DeliverySent

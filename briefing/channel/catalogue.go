@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"firsthand/briefing"
 )
@@ -27,10 +28,18 @@ type Kind struct {
 	// NeedsMail kinds cannot send without SMTP: the editor does not offer
 	// them then, and the outbox says so.
 	NeedsMail bool
-	// New builds the sender of a validated config.
-	New func(config json.RawMessage, env Env) (Sender, error)
+	// Budget is how long one attempt may take with all its requests (a
+	// token refresh and the retry after it, Threads' two steps, Bluesky's
+	// session renewal); each request still gets SendTimeout. Zero: one
+	// request's SendTimeout.
+	Budget time.Duration
+	// New builds the sender of a channel with a validated config. It gets
+	// the whole channel, not only its config: the platforms whose
+	// credentials change (OAuth tokens, a Bluesky session) are keyed by the
+	// channel's id.
+	New func(c briefing.Channel, env Env) (Sender, error)
 	// Check is the preflight: can this channel send, without posting?
-	Check func(ctx context.Context, config json.RawMessage, env Env) Result
+	Check func(ctx context.Context, c briefing.Channel, env Env) Result
 }
 
 // Field is one config field as the admin form shows it.
@@ -54,8 +63,12 @@ type Env struct {
 	// ActiveUser says whether an e-mail belongs to an active person (the
 	// manual kind's preflight). Nil: nobody is.
 	ActiveUser func(email string) bool
-	// Tokens gives the OAuth kinds (x, linkedin) a current access token.
+	// Tokens gives x and linkedin channels a current OAuth access token
+	// (tokens.go). Nil: they use the access_token of their config.
 	Tokens TokenProvider
+	// Sessions keeps a platform session with its channel, sealed (a
+	// Bluesky session). Nil: a session lives as long as its sender.
+	Sessions SessionKeeper
 }
 
 // Result is a preflight's outcome: whether the channel can send, the
@@ -75,6 +88,15 @@ func register(k Kind) {
 	}
 	catalogue[k.Kind] = k
 	briefing.RegisterKind(k.KindSpec)
+}
+
+// AttemptBudget is how long one attempt on a kind may take: the outbox
+// bounds the attempt by it and leases the delivery for longer.
+func AttemptBudget(kind briefing.ChannelKind) time.Duration {
+	if k, ok := Lookup(kind); ok && k.Budget > 0 {
+		return k.Budget
+	}
+	return SendTimeout
 }
 
 // Lookup returns the catalogue's entry for a kind.
@@ -103,7 +125,7 @@ func New(c briefing.Channel, env Env) (Sender, error) {
 	if k.NeedsMail && env.Mailer == nil {
 		return nil, fmt.Errorf("channel %q: e-mail channels need SMTP, and SMTP is not configured", c.Name)
 	}
-	return k.New(c.Config, env.withDefaults())
+	return k.New(c, env.withDefaults())
 }
 
 // Check runs c's preflight.
@@ -122,7 +144,7 @@ func Check(ctx context.Context, c briefing.Channel, env Env) Result {
 	if k.NeedsMail && env.Mailer == nil {
 		return Result{Message: "SMTP is not configured, so this channel cannot send"}
 	}
-	return k.Check(ctx, c.Config, env.withDefaults())
+	return k.Check(ctx, c, env.withDefaults())
 }
 
 func (e Env) withDefaults() Env {

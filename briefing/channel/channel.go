@@ -35,6 +35,16 @@ type Message struct {
 	URL            string // the public newsroom page
 	HTML           string // the body, rendered and sanitised at publish (the press e-mail's HTML part)
 	ReleasedAt     time.Time
+	// Reason and WithdrawnAt are a retraction's: why and when the
+	// announcement was withdrawn.
+	Reason      string
+	WithdrawnAt time.Time
+	// Progress is what earlier attempts of this delivery stored for a retry
+	// (Bluesky's record key, Threads' container id); Save stores one more
+	// entry in the delivery's row, synchronously, before the request that
+	// needs it goes out. Both are empty for a test send.
+	Progress map[string]string
+	Save     func(key, value string) error
 }
 
 // Sender delivers a Message to one channel in one attempt. A failed attempt
@@ -55,6 +65,11 @@ type Error struct {
 	Gone       bool
 	Timeout    bool
 	Refused    bool // the allowed-hosts policy refused the destination: retrying cannot help
+	// Permanent: the platform refused for a reason a retry cannot change
+	// (an expired or revoked token, a text it will never take): failed now.
+	Permanent bool
+	// TellAdmins: only an admin can fix it (connect the account again).
+	TellAdmins bool
 	Msg        string
 	err        error // the cause, for errors.Is; stripped of URLs
 }

@@ -57,8 +57,8 @@ func init() {
 			{Name: "to", Label: "To", Type: "list", Hint: "Addresses separated by commas or lines. Nobody sees the others."},
 			{Name: "subject_prefix", Label: "Subject prefix", Type: "text", Optional: true, Hint: "e.g. [Press]"},
 		},
-		New: func(raw json.RawMessage, env Env) (Sender, error) {
-			c, err := configOf[EmailConfig](raw)
+		New: func(ch briefing.Channel, env Env) (Sender, error) {
+			c, err := configOf[EmailConfig](ch.Config)
 			if err != nil {
 				return nil, err
 			}
@@ -67,7 +67,7 @@ func init() {
 			}
 			return &email{to: c.To, prefix: c.SubjectPrefix, mailer: env.Mailer, idHost: env.MessageIDHost}, nil
 		},
-		Check: func(ctx context.Context, _ json.RawMessage, env Env) Result {
+		Check: func(ctx context.Context, _ briefing.Channel, env Env) Result {
 			if err := env.Mailer.Reach(ctx); err != nil {
 				return Result{Message: "the SMTP server did not take a connection: " + err.Error()}
 			}

@@ -85,11 +85,11 @@ func init() {
 			{Name: "instructions", Label: "Instructions", Type: "text", Optional: true, Hint: "e.g. Post on the company page, not your own."},
 			{Name: "limit", Label: "Text length", Type: "number", Optional: true, Hint: "The platform's limit, if any."},
 		},
-		New: func(json.RawMessage, Env) (Sender, error) {
+		New: func(briefing.Channel, Env) (Sender, error) {
 			return nil, errors.New("a manual channel is posted by a person: its delivery awaits their confirmation")
 		},
-		Check: func(_ context.Context, raw json.RawMessage, env Env) Result {
-			c, err := configOf[ManualConfig](raw)
+		Check: func(_ context.Context, ch briefing.Channel, env Env) Result {
+			c, err := configOf[ManualConfig](ch.Config)
 			if err != nil {
 				return Result{Message: err.Error()}
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -53,6 +54,7 @@ func init() {
 		KindSpec: briefing.KindSpec{
 			Kind: KindMastodon, Label: "Mastodon", Order: 60,
 			Retry: briefing.RetryIdempotent, IdempotencyWindow: mastodonKeyWindow,
+			Retract: briefing.RetractByAPI,
 			Validate: validated(func(c *MastodonConfig) error {
 				c.Instance, c.AccessToken = strings.TrimSpace(c.Instance), strings.TrimSpace(c.AccessToken)
 				if err := validURL("config.instance", c.Instance); err != nil {
@@ -84,8 +86,8 @@ func init() {
 			{Name: "access_token", Label: "Access token", Type: "password", Secret: true, Hint: "Never shown again."},
 			{Name: "limit", Label: "Status length", Type: "number", Optional: true, Hint: "Only if your instance allows more than 500."},
 		},
-		New: func(raw json.RawMessage, env Env) (Sender, error) {
-			c, err := configOf[MastodonConfig](raw)
+		New: func(ch briefing.Channel, env Env) (Sender, error) {
+			c, err := configOf[MastodonConfig](ch.Config)
 			if err != nil {
 				return nil, err
 			}
@@ -115,27 +117,61 @@ func mastodonStatus(text, url string) string {
 	return text + "\n\n" + url
 }
 
-// Send posts the status. The Idempotency-Key makes Mastodon answer a retry
-// with the status it already created (for an hour) instead of posting twice.
+// Send posts the status; see Post.
 func (s *mastodon) Send(ctx context.Context, m Message) error {
+	_, err := s.Post(ctx, m)
+	return err
+}
+
+// Post posts the status. The Idempotency-Key makes Mastodon answer a retry
+// with the status it already created (for an hour) instead of posting
+// twice. Its answer names the status: the id a retraction deletes, and
+// its public url.
+func (s *mastodon) Post(ctx context.Context, m Message) (Posted, error) {
 	if err := checkMessage(m); err != nil {
-		return err
+		return Posted{}, err
 	}
 	body, err := json.Marshal(map[string]string{"status": mastodonStatus(m.Text, m.URL)})
 	if err != nil {
-		return &Error{Msg: "mastodon: encoding the status: " + err.Error()}
+		return Posted{}, &Error{Msg: "mastodon: encoding the status: " + err.Error()}
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("Authorization", "Bearer "+s.token)
 	h.Set("Idempotency-Key", m.ReceiverID)
-	return post(ctx, s.client, s.instance+"/api/v1/statuses", h, body, s.token)
+	ans, err := do(ctx, s.client, apiCall{method: http.MethodPost, url: s.instance + "/api/v1/statuses", header: h, body: body, secrets: []string{s.token}})
+	if err != nil {
+		return Posted{}, err
+	}
+	if !ans.ok() {
+		return Posted{}, ans.refusal("mastodon")
+	}
+	var st struct{ ID, URL string }
+	_ = json.Unmarshal(ans.body, &st)
+	if !strings.HasPrefix(st.URL, "https://") && !strings.HasPrefix(st.URL, "http://") {
+		st.URL = ""
+	}
+	return Posted{ID: st.ID, URL: st.URL}, nil
+}
+
+// Retract deletes the status: DELETE /api/v1/statuses/{id}. One that is
+// gone already is retracted.
+func (s *mastodon) Retract(ctx context.Context, _ Message, id string) error {
+	ans, err := do(ctx, s.client, apiCall{method: http.MethodDelete, url: s.instance + "/api/v1/statuses/" + url.PathEscape(id),
+		header: http.Header{"Authorization": {"Bearer " + s.token}}, secrets: []string{s.token}})
+	if err != nil {
+		return err
+	}
+	if ans.ok() || ans.status == http.StatusNotFound {
+		return nil
+	}
+	return ans.refusal("mastodon")
 }
 
 // checkMastodon asks the instance whose token this is
 // (GET /api/v1/accounts/verify_credentials): no post.
-func checkMastodon(ctx context.Context, raw json.RawMessage, env Env) Result {
-	c, err := configOf[MastodonConfig](raw)
+func checkMastodon(ctx context.Context, ch briefing.Channel, env Env) Result {
+	c, err := configOf[MastodonConfig](ch.Config)
 	if err != nil {
 		return Result{Message: err.Error()}
 	}

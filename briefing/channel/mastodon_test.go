@@ -100,3 +100,40 @@ func TestMastodonCount(t *testing.T) {
 		t.Errorf("476 characters and the link: %v, want refused on channels[0].text", err)
 	}
 }
+
+// TestMastodonPostAndRetract: the status's id and url come back from the
+// post; the retraction deletes it by id, and a status gone already counts.
+func TestMastodonPostAndRetract(t *testing.T) {
+	deleted := 0
+	srv := newStandIn(t, func(w http.ResponseWriter, r seen) {
+		if r.Header.Get("Authorization") != "Bearer "+testToken {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "The access token is invalid"})
+			return
+		}
+		switch {
+		case r.Method == http.MethodPost && r.Path == "/api/v1/statuses":
+			writeJSON(w, http.StatusOK, map[string]string{"id": "1131", "url": "https://social.example/@acme/1131"})
+		case r.Method == http.MethodDelete && r.Path == "/api/v1/statuses/1131" && deleted == 0:
+			deleted++
+			writeJSON(w, http.StatusOK, map[string]string{"id": "1131"})
+		default:
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
+		}
+	})
+	s, err := New(briefing.Channel{Kind: KindMastodon, Config: ConfigJSON(MastodonConfig{Instance: srv.URL, AccessToken: testToken})}, testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.(Poster).Post(t.Context(), testMessage())
+	if err != nil || p.ID != "1131" || p.URL != "https://social.example/@acme/1131" {
+		t.Fatalf("Post = %+v, %v; want the status's id and url", p, err)
+	}
+	for range 2 {
+		if err := s.(Retracter).Retract(t.Context(), testMessage(), p.ID); err != nil {
+			t.Errorf("Retract: %v", err)
+		}
+	}
+	if deleted != 1 {
+		t.Errorf("%d deletes, want 1", deleted)
+	}
+}

@@ -16,6 +16,7 @@ func init() {
 		KindSpec: briefing.KindSpec{
 			Kind: briefing.KindNewsroom, Label: "Newsroom and feed", Order: 10,
 			Retry: briefing.RetryLocal, Permanent: true,
+			Retract: briefing.RetractLocal,
 			Validate: func(raw json.RawMessage) (json.RawMessage, error) {
 				var c map[string]any
 				if err := json.Unmarshal(raw, &c); err != nil || len(c) != 0 {
@@ -26,10 +27,10 @@ func init() {
 		},
 		Hint:  "Your public newsroom at /news and its Atom feed: every released item has its page there.",
 		Where: func(json.RawMessage) string { return "/news" },
-		New: func(json.RawMessage, Env) (Sender, error) {
+		New: func(briefing.Channel, Env) (Sender, error) {
 			return nil, errors.New("the newsroom is local: its delivery is sent at release")
 		},
-		Check: func(context.Context, json.RawMessage, Env) Result {
+		Check: func(context.Context, briefing.Channel, Env) Result {
 			return Result{OK: true, Message: "the newsroom is part of Firsthand: always ready"}
 		},
 	})

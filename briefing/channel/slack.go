@@ -49,15 +49,15 @@ func init() {
 		},
 		Fields: []Field{{Name: "url", Label: "Incoming-webhook URL", Type: "password", Secret: true,
 			Hint: "It works as a password: it is never shown again."}},
-		New: func(raw json.RawMessage, env Env) (Sender, error) {
-			c, err := configOf[SlackConfig](raw)
+		New: func(ch briefing.Channel, env Env) (Sender, error) {
+			c, err := configOf[SlackConfig](ch.Config)
 			if err != nil {
 				return nil, err
 			}
 			return &slack{url: c.URL, client: env.Client}, nil
 		},
-		Check: func(ctx context.Context, raw json.RawMessage, env Env) Result {
-			c, err := configOf[SlackConfig](raw)
+		Check: func(ctx context.Context, ch briefing.Channel, env Env) Result {
+			c, err := configOf[SlackConfig](ch.Config)
 			if err != nil {
 				return Result{Message: err.Error()}
 			}

@@ -68,6 +68,7 @@ func init() {
 	register(Kind{
 		KindSpec: briefing.KindSpec{
 			Kind: KindWebhook, Label: "Webhook", Order: 30, Retry: briefing.RetryIdempotent,
+			Retract:  briefing.RetractByEvent,
 			Validate: validated(func(c *WebhookConfig) error { return c.validate() }),
 			Limit:    func(json.RawMessage) int { return briefing.MaxChannelText },
 		},
@@ -81,15 +82,15 @@ func init() {
 			{Name: "secret", Label: "Signing secret", Type: "password", Secret: true,
 				Hint: "whsec_ and at least 16 base64-encoded bytes, e.g. whsec_$(openssl rand -base64 32)."},
 		},
-		New: func(raw json.RawMessage, env Env) (Sender, error) {
-			c, err := configOf[WebhookConfig](raw)
+		New: func(ch briefing.Channel, env Env) (Sender, error) {
+			c, err := configOf[WebhookConfig](ch.Config)
 			if err != nil {
 				return nil, err
 			}
 			return newWebhook(*c, env.Client)
 		},
-		Check: func(ctx context.Context, raw json.RawMessage, env Env) Result {
-			c, err := configOf[WebhookConfig](raw)
+		Check: func(ctx context.Context, ch briefing.Channel, env Env) Result {
+			c, err := configOf[WebhookConfig](ch.Config)
 			if err != nil {
 				return Result{Message: err.Error()}
 			}
@@ -161,4 +162,41 @@ func (w *webhook) sign(id, ts string, body []byte) string {
 	mac.Write([]byte{'.'})
 	mac.Write(body)
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// EventWithdrawn is the event a webhook gets when a released announcement
+// is withdrawn.
+const EventWithdrawn = "announcement.withdrawn"
+
+// webhookWithdrawn is the withdrawal's body. Field order is the wire order.
+type webhookWithdrawn struct {
+	Type string `json:"type"`
+	Data struct {
+		ID          string `json:"id"`
+		Reason      string `json:"reason"`
+		WithdrawnAt string `json:"withdrawn_at"`
+	} `json:"data"`
+}
+
+// Retract tells the receiver the announcement was withdrawn, signed like
+// every event, under the retraction's own webhook-id (the same on its
+// retries). A webhook has no post to delete: postID is not used.
+func (w *webhook) Retract(ctx context.Context, m Message, _ string) error {
+	if err := checkMessage(m); err != nil {
+		return err
+	}
+	var ev webhookWithdrawn
+	ev.Type, ev.Data.ID, ev.Data.Reason = EventWithdrawn, m.AnnouncementID, m.Reason
+	ev.Data.WithdrawnAt = m.WithdrawnAt.UTC().Format(time.RFC3339)
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return &Error{Msg: "webhook: encoding the event: " + err.Error()}
+	}
+	ts := strconv.FormatInt(w.now().Unix(), 10)
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("webhook-id", m.ReceiverID)
+	h.Set("webhook-timestamp", ts)
+	h.Set("webhook-signature", "v1,"+w.sign(m.ReceiverID, ts, body))
+	return post(ctx, w.client, w.url, h, body, urlSecrets(w.url)...)
 }

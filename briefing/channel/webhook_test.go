@@ -161,3 +161,25 @@ func TestWebhookSignVector(t *testing.T) {
 		t.Errorf("signature = %s, want %s", got, want)
 	}
 }
+
+// TestWebhookRetract: the withdrawal is a signed announcement.withdrawn
+// event under the retraction's own webhook-id.
+func TestWebhookRetract(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	w := newTestWebhook(t, srv.URL).(*webhook)
+	m := Message{DeliveryID: "12", ReceiverID: "dlv_retract_1", AnnouncementID: "ann-42", Reason: "wrong figures",
+		WithdrawnAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	if err := w.Retract(t.Context(), m, ""); err != nil {
+		t.Fatal(err)
+	}
+	r := rec.requests(t, 1)[0]
+	if want := `{"type":"announcement.withdrawn","data":{"id":"ann-42","reason":"wrong figures","withdrawn_at":"2026-03-02T09:00:00Z"}}`; string(r.body) != want {
+		t.Errorf("body %s, want %s", r.body, want)
+	}
+	ts := r.header.Get("webhook-timestamp")
+	if r.header.Get("webhook-id") != "dlv_retract_1" || r.header.Get("webhook-signature") != "v1,"+w.sign("dlv_retract_1", ts, r.body) {
+		t.Errorf("headers %v: want the retraction's own id, signed", r.header)
+	}
+}

@@ -144,15 +144,16 @@ func (s *Scheduler) deliver(queued *briefing.Delivery) {
 		}
 	}()
 	// The outbox was read before this send was claimed: an attempt that
-	// finished in between may have sent it or moved it on. Only the
-	// store's current row says whether it is still due.
-	d, err := s.st.Delivery(id)
-	if err != nil {
-		s.log.Error("reading a delivery failed", "delivery", id, "err", err)
-		s.out.hold(id)
+	// finished in between may have sent it or moved it on, and another
+	// worker may be sending it. The lease in the store's row settles it:
+	// it outlasts the longest attempt the kind can make.
+	d, err := s.st.ClaimDelivery(id, s.st.Now().Add(leaseFor(queued.Kind)))
+	if errors.Is(err, briefing.ErrConflict) {
 		return
 	}
-	if d.State != briefing.DeliveryPending || d.NextAttemptAt.After(s.st.Now()) {
+	if err != nil {
+		s.log.Error("claiming a delivery failed", "delivery", id, "err", err)
+		s.out.hold(id)
 		return
 	}
 	// Written before the request goes out: after a crash mid-send the row
@@ -212,6 +213,9 @@ func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) 
 	if err != nil {
 		return fail(fmt.Errorf("loading the announcement: %w", err))
 	}
+	if d.Action == briefing.ActionRetract {
+		return s.retract(d, a)
+	}
 	if a.State != briefing.StateReleased || a.ReleasedAt == nil {
 		// The store never leaves such a row in the outbox; this guard keeps
 		// the invariant "nothing goes out before the gate opened" local.
@@ -234,9 +238,9 @@ func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) 
 		// admin and a restart: retried like any failure.
 		return fail(err)
 	}
-	ctx, cancel := context.WithTimeout(s.sendCtx, channel.SendTimeout)
+	ctx, cancel := context.WithTimeout(s.sendCtx, channel.AttemptBudget(c.Kind))
 	defer cancel()
-	err = sender.Send(ctx, channel.Message{
+	posted, err := channel.Deliver(ctx, sender, channel.Message{
 		DeliveryID:     d.ID,
 		ReceiverID:     d.ReceiverID,
 		AnnouncementID: a.ID,
@@ -246,11 +250,15 @@ func (s *Scheduler) attempt(d *briefing.Delivery) (at store.Attempt, sent bool) 
 		URL:            s.opts.BaseURL + "/news/" + a.Slug,
 		HTML:           a.HTML,
 		ReleasedAt:     *a.ReleasedAt,
+		Progress:       d.Progress,
+		Save:           func(key, value string) error { return s.st.SaveDeliveryProgress(d.ID, key, value) },
 	})
 	if err != nil && s.sendCtx.Err() != nil {
 		return store.Attempt{}, false
 	}
-	return classify(err, d.Attempts, s.opts.RetryDelay), true
+	at = classify(err, d.Attempts, s.opts.RetryDelay)
+	at.PostID, at.PostURL, at.Note = posted.ID, posted.URL, posted.Note
+	return at, true
 }
 
 // classify turns a send's error into the attempt to record. attempts is
@@ -274,6 +282,11 @@ func classify(err error, attempts int, delay func(n int, retryAfter time.Duratio
 		// changes it: failed now, with the sentence that says so.
 		return store.Attempt{Err: err, GiveUp: true}
 	}
+	if isCE && ce.Permanent {
+		// The platform will refuse it again (an expired token, a text it
+		// never takes): failed now; an account to reconnect tells the admins.
+		return store.Attempt{Err: err, GiveUp: true, TellAdmins: ce.TellAdmins}
+	}
 	var retryAfter time.Duration
 	if isCE {
 		retryAfter = ce.RetryAfter
@@ -295,5 +308,6 @@ func (s *Scheduler) channelEnv() channel.Env {
 		env.Client = s.opts.HTTPClient
 	}
 	env.Tokens = s.opts.Tokens
+	env.Sessions = s.st
 	return env
 }

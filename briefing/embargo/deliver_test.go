@@ -2,12 +2,14 @@ package embargo
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -313,4 +315,102 @@ func TestOutboxClaim(t *testing.T) {
 	o.release("2")
 	o.release("3")
 	o.sends.Wait() // every claim was released
+}
+
+// blueskyPDS is a stand-in for a Bluesky PDS after atproto's contract
+// (createSession with {identifier, password}; createRecord, getRecord with
+// the access JWT; 400 RecordNotFound) that stores the first record and then
+// answers 500, as a PDS does whose answer is lost after the commit.
+type blueskyPDS struct {
+	mu      sync.Mutex
+	records map[string]bool
+	creates int
+	srv     *httptest.Server
+}
+
+func newBlueskyPDS(t *testing.T) *blueskyPDS {
+	p := &blueskyPDS{records: map[string]bool{}}
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/xrpc/com.atproto.server.createSession":
+			_, _ = io.WriteString(w, `{"did":"did:plc:acme","handle":"acme.bsky.social","accessJwt":"access-jwt-secret","refreshJwt":"refresh-jwt-secret"}`)
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer access-jwt-secret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"error":"AuthenticationRequired"}`)
+			return
+		}
+		switch r.URL.Path {
+		case "/xrpc/com.atproto.repo.getRecord":
+			if !p.records[r.URL.Query().Get("rkey")] || r.URL.Query().Get("repo") != "did:plc:acme" {
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = io.WriteString(w, `{"error":"RecordNotFound","message":"Could not locate record"}`)
+				return
+			}
+			_, _ = io.WriteString(w, `{"uri":"at://did:plc:acme/app.bsky.feed.post/`+r.URL.Query().Get("rkey")+`","value":{}}`)
+		case "/xrpc/com.atproto.repo.createRecord":
+			var in struct{ Repo, Collection, Rkey string }
+			body, _ := io.ReadAll(r.Body)
+			if json.Unmarshal(body, &in) != nil || in.Repo != "did:plc:acme" || in.Rkey == "" {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
+			p.creates++
+			p.records[in.Rkey] = true
+			if p.creates == 1 {
+				w.WriteHeader(http.StatusInternalServerError)
+				_, _ = io.WriteString(w, `{"error":"InternalServerError"}`)
+				return
+			}
+			_, _ = io.WriteString(w, `{"uri":"at://did:plc:acme/app.bsky.feed.post/`+in.Rkey+`","cid":"bafy"}`)
+		default:
+			w.WriteHeader(http.StatusNotImplemented)
+		}
+	}))
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+// TestBlueskyRetryFindsTheRecord: the record key is stored in the row
+// before createRecord; the PDS stores the post and answers 500; the retry
+// asks getRecord under the stored key, finds it: one record, sent, with its
+// address; the session kept in the channel, never in the logs.
+func TestBlueskyRetryFindsTheRecord(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	pds := newBlueskyPDS(t)
+	ch := &briefing.Channel{Name: "Bluesky", Kind: channel.KindBluesky, Config: channel.ConfigJSON(channel.BlueskyConfig{
+		Identifier: "acme.bsky.social", AppPassword: "app-password-secret", Service: pds.srv.URL})}
+	if err := st.CreateChannel(ch, "test"); err != nil {
+		t.Fatal(err)
+	}
+	_, logs := start(t, st, Options{RetryDelay: fastRetry})
+	a := released(t, st, ch)
+	eventually(t, 5*time.Second, "the delivery sent", func() bool {
+		return deliveryOn(t, st, a, ch).State == briefing.DeliverySent
+	})
+	d := deliveryOn(t, st, a, ch)
+	rkey := d.Progress["bluesky_rkey"]
+	pds.mu.Lock()
+	creates, records := pds.creates, len(pds.records)
+	pds.mu.Unlock()
+	if creates != 1 || records != 1 || d.Attempts != 2 {
+		t.Errorf("%d createRecord calls, %d records, %d attempts; want 1, 1, 2", creates, records, d.Attempts)
+	}
+	if rkey == "" || d.PostURL != "https://bsky.app/profile/acme.bsky.social/post/"+rkey {
+		t.Errorf("post_url %q, stored rkey %q: want the post under the stored key", d.PostURL, rkey)
+	}
+	c, err := st.Channel(ch.ID)
+	if err != nil || !strings.Contains(string(c.Config), "refresh-jwt-secret") {
+		t.Errorf("the channel's config %s, want the session kept", c.Config)
+	}
+	for _, s := range []string{"app-password-secret", "access-jwt-secret", "refresh-jwt-secret"} {
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("the log carries %q", s)
+		}
+	}
 }

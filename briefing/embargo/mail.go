@@ -191,7 +191,7 @@ func (s *Scheduler) notice(j store.MailJob) (notice, error) {
 	if err != nil {
 		return notice{}, err
 	}
-	if a.State == briefing.StateWithdrawn && j.Kind != store.MailDeliveryFailed && j.Kind != store.MailDeliveryUnconfirmed {
+	if a.State == briefing.StateWithdrawn && j.Kind != store.MailDeliveryFailed && j.Kind != store.MailDeliveryUnconfirmed && j.Kind != store.MailRetractByHand {
 		// Its link would lead to a page that no longer exists.
 		return notice{}, fmt.Errorf("%w: the announcement was withdrawn", errNothingToSay)
 	}
@@ -274,6 +274,17 @@ func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery
 		fmt.Fprintf(&b, "%s went out to %s (%s), but no answer came back: it may or may not be posted, and Firsthand does not send it again by itself.\n\n", a.Title, d.ChannelName, d.Kind)
 		b.WriteString("Check the account. Posted? Mark it as posted. Not posted? Send it again:\n")
 		fmt.Fprintf(&b, "%s/announcements/%s\n", baseURL, a.ID)
+	case store.MailRetractByHand:
+		if d == nil {
+			return n, errors.New("a retraction without its delivery")
+		}
+		n.subject = "Withdrawn: remove " + a.Title + " from " + d.ChannelName + " by hand"
+		fmt.Fprintf(&b, "%s was withdrawn (%s). It went out on %s (%s), which Firsthand cannot take down by itself: please remove it there by hand.\n\n",
+			a.Title, d.Reason, d.ChannelName, d.Kind)
+		if d.PostURL != "" {
+			fmt.Fprintf(&b, "The post: %s\n\n", d.PostURL)
+		}
+		fmt.Fprintf(&b, "Then confirm it on the announcement's deliveries:\n%s/announcements/%s\n", baseURL, a.ID)
 	default:
 		return n, fmt.Errorf("%w: unknown mail kind %q", errNothingToSay, kind)
 	}

@@ -14,6 +14,7 @@ func (s *Server) channelEnv() channel.Env {
 	if s.connect != nil {
 		env.Tokens = s.connect
 	}
+	env.Sessions = s.st // a Bluesky preflight or test send keeps its session
 	return env
 }
 

@@ -65,3 +65,42 @@ func TestChannelListFields(t *testing.T) {
 		t.Errorf("e-mail channel without SMTP = %+v, want purpose kept, not disabled, not connected", e)
 	}
 }
+
+// TestPlatformSecretsNeverLeave: the tokens, app passwords and client
+// secrets of the social kinds are in no API answer and on no page.
+func TestPlatformSecretsNeverLeave(t *testing.T) {
+	a := newTestApp(t)
+	s := a.staff()
+	secrets := []string{"x-token-7f3a", "x-refresh-9c1d", "x-client-secret-2b8e", "li-token-5d6f", "li-client-secret-0a4c",
+		"fb-page-token-3e9b", "bsky-app-pass-8k2m", "threads-token-6h1q"}
+	for _, in := range []map[string]any{
+		{"name": "X", "kind": "x", "config": map[string]any{"access_token": secrets[0], "refresh_token": secrets[1], "client_id": "cid", "client_secret": secrets[2]}},
+		{"name": "LinkedIn", "kind": "linkedin", "config": map[string]any{"access_token": secrets[3], "client_id": "cid", "client_secret": secrets[4], "author": "urn:li:organization:2414183"}},
+		{"name": "Facebook", "kind": "facebook", "config": map[string]any{"page_id": "1234567890", "page_access_token": secrets[5]}},
+		{"name": "Bluesky", "kind": "bluesky", "config": map[string]any{"identifier": "acme.bsky.social", "app_password": secrets[6]}},
+		{"name": "Threads", "kind": "threads", "config": map[string]any{"user_id": "17841400000", "access_token": secrets[7]}},
+	} {
+		r := a.do(http.MethodPost, "/api/v1/channels", s.admin.Token, in)
+		wantStatus(t, "create "+in["kind"].(string), r, http.StatusCreated)
+		for _, x := range secrets {
+			if strings.Contains(string(r.Body), x) {
+				t.Errorf("POST %s: the answer carries %q", in["kind"], x)
+			}
+		}
+	}
+	for _, path := range []string{"/api/v1/channels", "/admin/channels"} {
+		r := a.get(path, s.admin.Token)
+		wantStatus(t, path, r, http.StatusOK)
+		if !strings.Contains(string(r.Body), "Threads") {
+			t.Errorf("%s does not list the channels: %s", path, r.Body)
+		}
+		for _, x := range secrets {
+			if strings.Contains(string(r.Body), x) {
+				t.Errorf("%s carries %q", path, x)
+			}
+		}
+	}
+	if logs := a.logs.String(); strings.Contains(logs, "token-") || strings.Contains(logs, "app-pass") {
+		t.Errorf("the log carries a secret:\n%s", logs)
+	}
+}
