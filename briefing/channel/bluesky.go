@@ -107,20 +107,8 @@ func init() {
 			{Name: "app_password", Label: "App password", Type: "password", Secret: true, Hint: "An app password, not the account's own. Never shown again."},
 			{Name: "service", Label: "Server", Type: "url", Optional: true, Hint: "Only for your own PDS; default " + blueskyService},
 		},
-		New: func(ch briefing.Channel, env Env) (Sender, error) {
-			c, err := configOf[BlueskyConfig](ch.Config)
-			if err != nil {
-				return nil, err
-			}
-			return newBluesky(ch.ID, c, env), nil
-		},
-		Check: func(ctx context.Context, ch briefing.Channel, env Env) Result {
-			c, err := configOf[BlueskyConfig](ch.Config)
-			if err != nil {
-				return Result{Message: err.Error()}
-			}
-			return newBluesky(ch.ID, c, env).check(ctx)
-		},
+		New:   senderOf(newBluesky),
+		Check: preflightOf(newBluesky),
 	})
 }
 

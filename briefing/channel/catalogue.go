@@ -236,3 +236,31 @@ func ConfigJSON(c any) json.RawMessage {
 	}
 	return b
 }
+
+// poster is a platform sender that can also run its own preflight.
+type poster interface {
+	Sender
+	check(ctx context.Context) Result
+}
+
+// senderOf and preflightOf make a platform kind's New and Check from the
+// one function that builds its sender from a decoded config.
+func senderOf[C any, S poster](build func(channelID string, c *C, env Env) S) func(briefing.Channel, Env) (Sender, error) {
+	return func(ch briefing.Channel, env Env) (Sender, error) {
+		c, err := configOf[C](ch.Config)
+		if err != nil {
+			return nil, err
+		}
+		return build(ch.ID, c, env), nil
+	}
+}
+
+func preflightOf[C any, S poster](build func(channelID string, c *C, env Env) S) func(context.Context, briefing.Channel, Env) Result {
+	return func(ctx context.Context, ch briefing.Channel, env Env) Result {
+		c, err := configOf[C](ch.Config)
+		if err != nil {
+			return Result{Message: err.Error()}
+		}
+		return build(ch.ID, c, env).check(ctx)
+	}
+}

@@ -80,20 +80,8 @@ func init() {
 			{Name: "graph_version", Label: "Graph API version", Type: "text", Optional: true, Hint: "default " + facebookVersion},
 			{Name: "api_base", Label: "API address", Type: "url", Optional: true, Hint: "Only through a proxy; default " + facebookAPIBase},
 		},
-		New: func(ch briefing.Channel, env Env) (Sender, error) {
-			c, err := configOf[FacebookConfig](ch.Config)
-			if err != nil {
-				return nil, err
-			}
-			return newFacebook(c, env), nil
-		},
-		Check: func(ctx context.Context, ch briefing.Channel, env Env) Result {
-			c, err := configOf[FacebookConfig](ch.Config)
-			if err != nil {
-				return Result{Message: err.Error()}
-			}
-			return newFacebook(c, env).check(ctx)
-		},
+		New:   senderOf(func(_ string, c *FacebookConfig, env Env) *facebook { return newFacebook(c, env) }),
+		Check: preflightOf(func(_ string, c *FacebookConfig, env Env) *facebook { return newFacebook(c, env) }),
 	})
 }
 

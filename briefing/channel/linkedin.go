@@ -105,20 +105,8 @@ func init() {
 			{Name: "version", Label: "API version", Type: "text", Optional: true, Hint: "YYYYMM; left empty, a current one"},
 			{Name: "api_base", Label: "API address", Type: "url", Optional: true, Hint: "Only through a proxy; default " + linkedInAPIBase},
 		},
-		New: func(ch briefing.Channel, env Env) (Sender, error) {
-			c, err := configOf[LinkedInConfig](ch.Config)
-			if err != nil {
-				return nil, err
-			}
-			return newLinkedIn(ch.ID, c, env), nil
-		},
-		Check: func(ctx context.Context, ch briefing.Channel, env Env) Result {
-			c, err := configOf[LinkedInConfig](ch.Config)
-			if err != nil {
-				return Result{Message: err.Error()}
-			}
-			return newLinkedIn(ch.ID, c, env).check(ctx)
-		},
+		New:   senderOf(newLinkedIn),
+		Check: preflightOf(newLinkedIn),
 	})
 }
 

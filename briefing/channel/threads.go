@@ -113,20 +113,8 @@ func init() {
 			{Name: "access_token", Label: "Access token", Type: "password", Secret: true, Hint: "Never shown again."},
 			{Name: "api_base", Label: "API address", Type: "url", Optional: true, Hint: "Only through a proxy; default " + threadsAPIBase},
 		},
-		New: func(ch briefing.Channel, env Env) (Sender, error) {
-			c, err := configOf[ThreadsConfig](ch.Config)
-			if err != nil {
-				return nil, err
-			}
-			return newThreads(c, env), nil
-		},
-		Check: func(ctx context.Context, ch briefing.Channel, env Env) Result {
-			c, err := configOf[ThreadsConfig](ch.Config)
-			if err != nil {
-				return Result{Message: err.Error()}
-			}
-			return newThreads(c, env).check(ctx)
-		},
+		New:   senderOf(func(_ string, c *ThreadsConfig, env Env) *threads { return newThreads(c, env) }),
+		Check: preflightOf(func(_ string, c *ThreadsConfig, env Env) *threads { return newThreads(c, env) }),
 	})
 }
 

@@ -123,20 +123,8 @@ func init() {
 			{Name: "client_secret", Label: "OAuth client secret", Type: "password", Secret: true, Optional: true},
 			{Name: "api_base", Label: "API address", Type: "url", Optional: true, Hint: "Only through a proxy; default " + xAPIBase},
 		},
-		New: func(ch briefing.Channel, env Env) (Sender, error) {
-			c, err := configOf[XConfig](ch.Config)
-			if err != nil {
-				return nil, err
-			}
-			return newX(ch.ID, c, env), nil
-		},
-		Check: func(ctx context.Context, ch briefing.Channel, env Env) Result {
-			c, err := configOf[XConfig](ch.Config)
-			if err != nil {
-				return Result{Message: err.Error()}
-			}
-			return newX(ch.ID, c, env).check(ctx)
-		},
+		New:   senderOf(newX),
+		Check: preflightOf(newX),
 	})
 }
 
