@@ -26,6 +26,11 @@ type Error struct {
 	Kind    error
 	Message string
 	Field   string
+	// Format and Args are what Message was made of: a page translates the
+	// format (the English text is the key of its translations) and fills
+	// in the same arguments.
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -40,32 +45,32 @@ func (e *Error) Unwrap() error { return e.Kind }
 
 // Invalid reports that field fails validation.
 func Invalid(field, format string, args ...any) error {
-	return &Error{Kind: ErrInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: ErrInvalid, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // NotFound reports that a thing does not exist or is not visible to the caller.
 func NotFound(format string, args ...any) error {
-	return &Error{Kind: ErrNotFound, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: ErrNotFound, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Conflict reports a wrong state or a duplicate.
 func Conflict(format string, args ...any) error {
-	return &Error{Kind: ErrConflict, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: ErrConflict, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Forbidden reports that the caller's roles do not allow the action.
 func Forbidden(format string, args ...any) error {
-	return &Error{Kind: ErrForbidden, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: ErrForbidden, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Unauthenticated reports a missing or bad credential.
 func Unauthenticated(format string, args ...any) error {
-	return &Error{Kind: ErrUnauthenticated, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: ErrUnauthenticated, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // RateLimited reports too many attempts.
 func RateLimited(format string, args ...any) error {
-	return &Error{Kind: ErrRateLimited, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: ErrRateLimited, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // ErrorField returns the field named by err, if any.

@@ -44,6 +44,10 @@ type User struct {
 	Active       bool      `json:"active"`
 	CreatedAt    time.Time `json:"created_at"`
 	PasswordHash []byte    `json:"-"`
+	// TimeZone (an IANA name) and Language ("en" or "de") are the person's
+	// own choice; empty means the organisation's.
+	TimeZone string `json:"time_zone"`
+	Language string `json:"language"`
 }
 
 // Has reports whether u may act as role r. Every user is an employee; an

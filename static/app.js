@@ -1,14 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
-  // Tell the server the reader's time zone, so times show in it.
-  try {
-    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) < 0) {
-      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
-    }
-  } catch (e) { /* no Intl: times stay in UTC and say so */ }
-
   // Forms marked data-confirm ask before they go. The server asks for a
   // typed reason as well, so this is a second look, not the only guard.
   document.addEventListener("submit", function (ev) {

@@ -4,7 +4,7 @@ package templates
 
 import "embed"
 
-// FS holds every template file.
+// FS holds every template file and the message catalogue (i18n/*.toml).
 //
-//go:embed *.html
+//go:embed *.html i18n/*.toml
 var FS embed.FS

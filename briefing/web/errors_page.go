@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -18,10 +19,12 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, code
 	}
 	var buf bytes.Buffer
 	// A clone, as render does: an executed set can never be cloned again.
+	l := s.localeOf(r, nil)
 	t, err := s.pages.sets["error"].Clone()
 	if err == nil {
-		err = t.Execute(&buf, view{Title: http.StatusText(status), Zone: "UTC", Version: s.version,
-			Data: gin.H{"Status": status, "Message": message}})
+		t.Funcs(localeFuncs(l))
+		err = t.Execute(&buf, view{Title: l.T("error.title", "Status", strconv.Itoa(status)), Lang: l.Lang, Zone: l.Zone.String(),
+			Version: s.version, Data: gin.H{"Status": status, "Message": message}})
 	}
 	if err != nil {
 		s.log.Error("render", "page", "error", "err", err)

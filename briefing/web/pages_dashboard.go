@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 	"firsthand/store"
 )
 
@@ -82,7 +83,7 @@ type dashboardView struct {
 func (s *Server) dashboardPage(c *gin.Context) { s.renderDashboard(c, http.StatusOK, dashForm{}) }
 
 func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
-	u, loc, now := currentUser(c), viewerZone(c), s.st.Now().UTC()
+	u, loc, now := currentUser(c), s.locale(c).Zone, s.st.Now().UTC()
 	a, r, err := s.st.Readiness(c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
@@ -115,7 +116,7 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		s.render(c, status, "dashboard", a.Title, "announcements", v)
 		return
 	}
-	fmtTime := when(loc)
+	fmtTime := func(v any) string { return s.locale(c).Time(timeOf(v)) }
 	v.Need = ackNeeded(r.Threshold, r.Recipients)
 	v.Missing = max(0, v.Need-r.Acknowledged)
 	v.Overall = newBar(r.ReadRatio, r.AckRatio, &r.Threshold,
@@ -295,7 +296,7 @@ func (s *Server) chart(a *briefing.Announcement, r briefing.Readiness, need int,
 	}
 	var v chartView
 	eta, ok := estimateThreshold(points, *a.PublishedAt, now, need)
-	at := when(loc)
+	at := func(v any) string { return s.pages.cat.Locale(i18n.English, loc).Time(timeOf(v)) }
 	switch {
 	case r.Recipients == 0:
 	case r.Acknowledged >= need && ok:

@@ -278,7 +278,7 @@ func TestPageDashboardShowsNextReminder(t *testing.T) {
 	r := a.send(&o.author, http.MethodGet, "/announcements/"+ann.ID, nil, "", "Europe/Berlin")
 	pgWant(t, "dashboard", r, http.StatusOK)
 	next := ann.PublishedAt.Add(24 * time.Hour)
-	pgContains(t, "dashboard", r.Body, "data-next-reminder>Next reminder "+when(mustZone(t, "Europe/Berlin"))(next))
+	pgContains(t, "dashboard", r.Body, "data-next-reminder>Next reminder "+when(t, "Europe/Berlin")(next))
 }
 
 func mustZone(t *testing.T, name string) *time.Location {
@@ -295,7 +295,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 func TestGateChecklistHeldDeadline(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	past := now.Add(-time.Hour)
-	at := when(time.UTC)
+	at := when(t, "UTC")
 	for _, tt := range []struct {
 		on   briefing.OnDeadline
 		met  bool

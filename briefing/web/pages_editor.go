@@ -268,7 +268,7 @@ func (s *Server) editorNew(c *gin.Context) {
 		}
 	}
 	var f editorForm
-	f.fromAnnouncement(start, viewerZone(c))
+	f.fromAnnouncement(start, s.locale(c).Zone)
 	s.renderEditor(c, http.StatusOK, "", f, formErrors{}, nil, false)
 }
 
@@ -283,7 +283,7 @@ func (s *Server) editorEdit(c *gin.Context) {
 		return
 	}
 	var f editorForm
-	f.fromAnnouncement(a, viewerZone(c))
+	f.fromAnnouncement(a, s.locale(c).Zone)
 	s.renderEditor(c, http.StatusOK, a.ID, f, formErrors{}, &a.UpdatedAt, false)
 }
 
@@ -305,7 +305,7 @@ func (s *Server) editorSubmit(c *gin.Context) {
 	}
 	var errs formErrors
 	a := &briefing.Announcement{AuthorID: currentUser(c).ID}
-	f.apply(a, viewerZone(c), channels, &errs)
+	f.apply(a, s.locale(c).Zone, channels, &errs)
 	if errs.Any() {
 		s.renderEditor(c, http.StatusUnprocessableEntity, id, f, errs, nil, false)
 		return
@@ -366,7 +366,7 @@ func (s *Server) channelsOf(a *briefing.Announcement) ([]*briefing.Channel, erro
 
 func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorForm, errs formErrors, saved *time.Time, preview bool) {
 	v := editorView{ID: id, Action: "/announcements/new", Form: f, Errors: errs, Saved: saved,
-		Zone: viewerZone(c).String(), AllRoles: []string{"employee", "author", "manager", "reviewer", "admin"}}
+		Zone: s.locale(c).Zone.String(), AllRoles: []string{"employee", "author", "manager", "reviewer", "admin"}}
 	if id != "" {
 		v.Action = "/announcements/" + id + "/edit"
 		a, err := s.st.Announcement(id)

@@ -8,12 +8,14 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 	"firsthand/templates"
 )
 
@@ -21,10 +23,10 @@ import (
 // start-up: gin's one-set renderer would let {{define "content"}} collide.
 type pages struct {
 	sets map[string]*template.Template
+	cat  *i18n.Catalogue
 }
 
 var funcs = template.FuncMap{
-	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", math.Floor(f*100+1e-9)) },
 	"pctw": func(f float64) string {
 		return fmt.Sprintf("%.1f", math.Max(0, math.Min(100, f*100)))
 	},
@@ -47,6 +49,37 @@ var funcs = template.FuncMap{
 	},
 }
 
+// localeFuncs are the functions that speak the reader's language and zone:
+//
+//	{{t "inbox.title"}}, {{t "inbox.count" "Count" .N}}  a message
+//	{{when .T}}   a time in the reader's zone, naming it (time.Time or *time.Time)
+//	{{date .T}}   the day of a time
+//	{{num .N}} {{pct .Ratio}}  a number, a share
+//	{{terr .Err}} a domain error's message
+func localeFuncs(l *i18n.Locale) template.FuncMap {
+	return template.FuncMap{
+		"t":    l.T,
+		"when": func(v any) string { return l.Time(timeOf(v)) },
+		"date": func(v any) string { return l.Date(timeOf(v)) },
+		"num":  l.Num,
+		"pct":  l.Pct,
+		"terr": l.Error,
+	}
+}
+
+// timeOf accepts a time or a pointer to one; nil is the zero time.
+func timeOf(v any) time.Time {
+	switch x := v.(type) {
+	case time.Time:
+		return x
+	case *time.Time:
+		if x != nil {
+			return *x
+		}
+	}
+	return time.Time{}
+}
+
 func loadPages() (*pages, error) {
 	layout, err := fs.ReadFile(templates.FS, "layout.html")
 	if err != nil {
@@ -56,7 +89,12 @@ func loadPages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{sets: map[string]*template.Template{}}
+	cat, err := i18n.Load(templates.FS)
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{sets: map[string]*template.Template{}, cat: cat}
+	parseLocale := cat.Locale(i18n.English, time.UTC)
 	for _, name := range names {
 		if name == "layout.html" || strings.HasPrefix(name, "_") {
 			continue
@@ -65,7 +103,7 @@ func loadPages() (*pages, error) {
 		if err != nil {
 			return nil, err
 		}
-		t := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"when": when(time.UTC)})
+		t := template.New("layout.html").Funcs(funcs).Funcs(localeFuncs(parseLocale))
 		if _, err := t.Parse(string(layout)); err != nil {
 			return nil, fmt.Errorf("layout.html: %w", err)
 		}
@@ -84,52 +122,48 @@ func loadPages() (*pages, error) {
 	return p, nil
 }
 
-// when formats a time in the viewer's zone and names the zone, so an
-// embargo time is never ambiguous.
-func when(loc *time.Location) func(t any) string {
-	return func(v any) string {
-		var t time.Time
-		switch x := v.(type) {
-		case time.Time:
-			t = x
-		case *time.Time:
-			if x == nil {
-				return ""
-			}
-			t = *x
-		default:
-			return ""
-		}
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
-	}
-}
-
 // view is what every page gets: the signed-in user, the page's data and
 // the viewer's time zone.
 type view struct {
 	User    *briefing.User
 	Title   string
 	Nav     string
-	Zone    string
+	Lang    string // the page's language, for <html lang>
+	Zone    string // the reader's time zone, an IANA name
 	Data    any
 	Flash   string
 	Version string
 }
 
-// viewerZone reads the zone the browser reported (a cookie set by app.js);
-// without it, times are shown in UTC and say so.
-func viewerZone(c *gin.Context) *time.Location {
-	if v, err := c.Cookie("tz"); err == nil {
-		if name, err := url.QueryUnescape(v); err == nil {
-			if loc, err := time.LoadLocation(name); err == nil {
-				return loc
-			}
-		}
+// localeKey caches the request's locale in the gin context.
+const localeKey = "locale"
+
+// locale is how the server speaks to the person behind the request: their
+// language (their own, else the browser's, else the organisation's) and
+// their time zone (their own, else the organisation's).
+func (s *Server) locale(c *gin.Context) *i18n.Locale {
+	if v, ok := c.Get(localeKey); ok {
+		return v.(*i18n.Locale)
 	}
-	return time.UTC
+	l := s.localeOf(c.Request, currentUser(c))
+	c.Set(localeKey, l)
+	return l
+}
+
+// localeOf is locale for a request gin has not seen, and u (nil when
+// signed out).
+func (s *Server) localeOf(r *http.Request, u *briefing.User) *i18n.Locale {
+	set, err := s.st.Settings()
+	if err != nil {
+		s.log.Error("reading the settings for the locale", "err", err)
+		set = briefing.DefaultSettings()
+	}
+	var own, ownZone string
+	if u != nil {
+		own, ownZone = u.Language, u.TimeZone
+	}
+	return s.pages.cat.Locale(s.pages.cat.Choose(own, r.Header.Get("Accept-Language"), set.Language),
+		i18n.Zone(ownZone, set.TimeZone))
 }
 
 // render executes a page into a buffer first: a failing template gives a
@@ -140,14 +174,14 @@ func (s *Server) render(c *gin.Context, status int, name, title, nav string, dat
 		s.fail(c, fmt.Errorf("no template %q", name))
 		return
 	}
-	loc := viewerZone(c)
+	l := s.locale(c)
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"when": when(loc)})
+		t.Funcs(localeFuncs(l))
 	}
 	var buf bytes.Buffer
 	if err == nil {
-		err = t.Execute(&buf, view{User: currentUser(c), Title: title, Nav: nav, Zone: loc.String(),
+		err = t.Execute(&buf, view{User: currentUser(c), Title: title, Nav: nav, Lang: l.Lang, Zone: l.Zone.String(),
 			Data: data, Flash: takeFlash(c), Version: s.version})
 	}
 	if err != nil {
@@ -159,7 +193,7 @@ func (s *Server) render(c *gin.Context, status int, name, title, nav string, dat
 }
 
 func (s *Server) renderError(c *gin.Context, status int, message string) {
-	s.render(c, status, "error", http.StatusText(status), "", gin.H{"Status": status, "Message": message})
+	s.render(c, status, "error", s.locale(c).T("error.title", "Status", strconv.Itoa(status)), "", gin.H{"Status": status, "Message": message})
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
