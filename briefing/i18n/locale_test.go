@@ -108,4 +108,3 @@ func TestErrorSpeaksTheReadersLanguage(t *testing.T) {
 		t.Errorf("German: %q, want the German text with the zone filled in", got)
 	}
 }
-
