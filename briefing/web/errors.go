@@ -67,7 +67,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 		return
 	}
 	c.Abort()
-	s.renderError(c, status, body.Message)
+	msg := s.locale(c).T("error.internal")
+	if status < 500 {
+		msg = s.locale(c).Error(err)
+	}
+	s.renderError(c, status, msg)
 }
 
 // isAPI says the caller is a program: it gets the JSON error body. /metrics
