@@ -71,11 +71,14 @@ func (s *Settings) Validate() error {
 	if err := ValidateTimeZone(s.TimeZone); err != nil {
 		return err
 	}
-	if s.Language != "en" && s.Language != "de" {
+	if !validLanguage(s.Language) {
 		return Invalid("language", "language must be en or de")
 	}
 	return nil
 }
+
+// validLanguage reports whether Firsthand speaks lang.
+func validLanguage(lang string) bool { return lang == "en" || lang == "de" }
 
 // ValidateTimeZone checks an IANA zone name such as Europe/Berlin.
 // "Local" is refused: it would mean whatever zone the server runs in.

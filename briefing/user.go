@@ -69,6 +69,8 @@ func (u *User) Normalize() {
 	u.Name = strings.TrimSpace(u.Name)
 	u.Department = strings.TrimSpace(u.Department)
 	u.Location = strings.TrimSpace(u.Location)
+	u.TimeZone = strings.TrimSpace(u.TimeZone)
+	u.Language = strings.ToLower(strings.TrimSpace(u.Language))
 	u.Roles = canonicalRoles(u.Roles)
 	if len(u.Roles) == 0 {
 		u.Roles = []Role{RoleEmployee}
@@ -113,6 +115,14 @@ func (u *User) Validate() error {
 		if _, ok := ParseRole(string(r)); !ok {
 			return Invalid("roles", "role %d (%q) is not one of %s", i, r, RoleNames)
 		}
+	}
+	if u.TimeZone != "" {
+		if err := ValidateTimeZone(u.TimeZone); err != nil {
+			return err
+		}
+	}
+	if u.Language != "" && !validLanguage(u.Language) {
+		return Invalid("language", "language must be de, en, or empty for the organisation's")
 	}
 	return nil
 }

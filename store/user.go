@@ -298,3 +298,18 @@ func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// SetPreferences changes a person's own time zone and language; a nil one
+// stays, an empty one goes back to the organisation's. It is audited as a
+// user.update by the person themselves.
+func (s *Store) SetPreferences(id string, timeZone, language *string) (*briefing.User, error) {
+	return s.UpdateUser(id, "user:"+id, func(u *briefing.User) error {
+		if timeZone != nil {
+			u.TimeZone = *timeZone
+		}
+		if language != nil {
+			u.Language = *language
+		}
+		return nil
+	})
+}

@@ -18,7 +18,8 @@ import (
 //
 //	0      version, userV1 (0x01); a JSON record from before schema 3
 //	       begins with '{' and is refused
-//	1      flags: bit 0 is Active; the other bits are zero
+//	1      flags: bit 0 is Active; bit 1, the preferences follow the
+//	       password hash; the other bits are zero
 //	2..9   CreatedAt, seconds since the Unix epoch, int64 big-endian
 //	10..13 CreatedAt, nanoseconds within the second, uint32 big-endian
 //	14..   uvarint id (the same number as the key)
@@ -26,14 +27,23 @@ import (
 //	       the four strings back to back, in that order
 //	       uvarint number of roles, then each role as uvarint length | bytes
 //	       uvarint length | password hash
+//	       if flag bit 1: uvarint length | time zone, uvarint length | language
 //
 // The strings are contiguous so that one allocation copies them all out of
 // bbolt's memory, and the name comes last so that an audience scan copies
 // only what Audience.Matches compares. Seconds and nanoseconds rather than
 // UnixNano: that covers only the years 1678 to 2262, not the zero time.
 // CreatedAt comes back in UTC, as it went in (Store.now) and as the JSON
-// form gave it back. Nothing may follow the password hash.
+// form gave it back. Only the preferences may follow the password hash:
+// most people keep the organisation's, and their records carry no bytes
+// for them (the flag is clear).
 const userV1 = 0x01
+
+// The flag bits of byte 1.
+const (
+	flagActive      = 1 << 0
+	flagPreferences = 1 << 1
+)
 
 // userHeader is the fixed-width part: version, flags and CreatedAt.
 const userHeader = 14
@@ -53,10 +63,17 @@ func encodeUser(u *briefing.User) []byte {
 	for _, r := range u.Roles {
 		size += len(r)
 	}
+	prefs := u.TimeZone != "" || u.Language != ""
+	if prefs {
+		size += 2*binary.MaxVarintLen64 + len(u.TimeZone) + len(u.Language)
+	}
 	b := make([]byte, userHeader, size)
 	b[0] = userV1
 	if u.Active {
-		b[1] = 1
+		b[1] |= flagActive
+	}
+	if prefs {
+		b[1] |= flagPreferences
 	}
 	binary.BigEndian.PutUint64(b[2:], uint64(u.CreatedAt.Unix()))
 	binary.BigEndian.PutUint32(b[10:], uint32(u.CreatedAt.Nanosecond()))
@@ -73,7 +90,14 @@ func encodeUser(u *briefing.User) []byte {
 		b = append(b, r...)
 	}
 	b = binary.AppendUvarint(b, uint64(len(u.PasswordHash)))
-	return append(b, u.PasswordHash...)
+	b = append(b, u.PasswordHash...)
+	if prefs {
+		b = binary.AppendUvarint(b, uint64(len(u.TimeZone)))
+		b = append(b, u.TimeZone...)
+		b = binary.AppendUvarint(b, uint64(len(u.Language)))
+		b = append(b, u.Language...)
+	}
+	return b
 }
 
 // decodeUser reads a stored user. Nothing in the result points into v, so
@@ -99,7 +123,7 @@ func decodeAudienceUser(v []byte, u *briefing.User) error {
 // decodeUserInto reads v into u: everything if full, else what
 // decodeAudienceUser promises.
 func decodeUserInto(v []byte, u *briefing.User, full bool) error {
-	if len(v) < userHeader || v[0] != userV1 || v[1]&^1 != 0 {
+	if len(v) < userHeader || v[0] != userV1 || v[1]&^(flagActive|flagPreferences) != 0 {
 		if len(v) > 0 && v[0] == '{' {
 			return fmt.Errorf("%w: JSON from before schema 3", errUserRecord)
 		}
@@ -109,7 +133,7 @@ func decodeUserInto(v []byte, u *briefing.User, full bool) error {
 	if nanos >= 1e9 {
 		return errUserRecord
 	}
-	u.Active = v[1]&1 != 0
+	u.Active = v[1]&flagActive != 0
 	r := userReader{b: v[userHeader:]}
 	id := r.uvarint()
 	var lens [4]uint64 // email, department, location, name
@@ -154,6 +178,10 @@ func decodeUserInto(v []byte, u *briefing.User, full bool) error {
 	u.CreatedAt = time.Unix(int64(binary.BigEndian.Uint64(v[2:])), int64(nanos)).UTC()
 	if h := r.bytes(); len(h) > 0 {
 		u.PasswordHash = append([]byte(nil), h...)
+	}
+	u.TimeZone, u.Language = "", ""
+	if v[1]&flagPreferences != 0 {
+		u.TimeZone, u.Language = string(r.bytes()), string(r.bytes())
 	}
 	if r.err || len(r.b) != 0 {
 		return errUserRecord

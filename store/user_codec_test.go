@@ -26,6 +26,9 @@ func codecUsers() []briefing.User {
 		{ID: "18446744073709551615", Email: "max@example.com", Name: "Ünïcödé 名前", Department: "Straße",
 			Roles: []briefing.Role{"stranger", briefing.RoleManager}, Active: true, CreatedAt: at.Add(-100 * 365 * 24 * time.Hour)},
 		{ID: "0"}, // the zero time and no roles
+		{ID: "4", Email: "eva@example.com", Name: "Eva", Roles: []briefing.Role{briefing.RoleEmployee}, Active: true,
+			CreatedAt: at, PasswordHash: []byte("hash"), TimeZone: "Europe/Berlin", Language: "de"},
+		{ID: "5", Email: "kim@example.com", Name: "Kim", CreatedAt: at, Language: "en"}, // one preference only
 		{ID: "3", Email: "long@example.com", Name: strings.Repeat("n", 200), Department: strings.Repeat("d", 100),
 			Location: strings.Repeat("l", 300), Roles: []briefing.Role{briefing.RoleEmployee}, CreatedAt: time.Unix(1<<40, 999999999).UTC()},
 	}
@@ -74,7 +77,8 @@ func TestDecodeUserRejects(t *testing.T) {
 		"nil":              nil,
 		"JSON":             []byte(`{"id":"1","email":"ada@example.com"}`),
 		"version 2":        with(0, 2),
-		"unknown flag":     with(1, 3),
+		"unknown flag":     with(1, 4),
+		"preferences cut":  with(1, good[1]|flagPreferences),
 		"nanoseconds ≥ 1s": with(10, 0xff),
 		"trailing byte":    append(bytes.Clone(good), 0),
 		"huge length":      binary.AppendUvarint(bytes.Clone(good[:userHeader+1]), 1<<63),
@@ -83,6 +87,10 @@ func TestDecodeUserRejects(t *testing.T) {
 	}
 	for n := range good {
 		bad[fmt.Sprintf("cut to %d bytes", n)] = good[:n]
+	}
+	withPrefs := encodeUser(&codecUsers()[4])
+	for n := len(withPrefs) - len("Europe/Berlin") - 4; n < len(withPrefs); n++ {
+		bad[fmt.Sprintf("preferences cut to %d bytes", n)] = withPrefs[:n]
 	}
 	for name, v := range bad {
 		if u, err := decodeUser(v); !errors.Is(err, errUserRecord) {

@@ -39,6 +39,7 @@ func (s *Server) routes(r *gin.Engine) {
 	in := api.Group("", s.signedIn)
 	in.DELETE("/session", s.signOutAPI)
 	in.GET("/me", s.me)
+	in.PATCH("/me", s.patchMe)
 	in.GET("/settings", s.settingsAPI)
 	in.GET("/me/export", s.exportAPI)
 	in.GET("/briefings", s.inboxAPI)
