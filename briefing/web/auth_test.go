@@ -53,7 +53,7 @@ func TestCrossOriginGuard(t *testing.T) {
 			if tt.status == 403 && !strings.HasPrefix(tt.r.path, "/api/") {
 				// A page's refusal is a page (it was the API's JSON body).
 				wantStatus(t, tt.name, r, 403)
-				if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(r.Body), "Cross-site request refused") {
+				if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(r.Body), "The form was sent from another site, so it was refused.") {
 					t.Errorf("%s: got %s %s, want the HTML error page", tt.name, ct, r.Body)
 				}
 				return

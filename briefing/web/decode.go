@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -24,8 +25,12 @@ const MaxImportBody = 64 << 20
 // so that one over the limit is refused (an error page for people, the
 // contract's body for the API) instead of reaching its handler as an
 // empty form: gin's PostForm drops the error.
+const tooLargeFormat = "the request body is larger than %d MiB"
+
 func (s *Server) limitBody(max int64) gin.HandlerFunc {
-	tooLarge := &briefing.Error{Kind: errTooLarge, Message: "the request body is larger than " + strconv.FormatInt(max>>20, 10) + " MiB"}
+	// Format and Args let a page say it in the reader's language.
+	tooLarge := &briefing.Error{Kind: errTooLarge, Message: fmt.Sprintf(tooLargeFormat, max>>20),
+		Format: tooLargeFormat, Args: []any{max >> 20}}
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > max {
 			s.fail(c, tooLarge)

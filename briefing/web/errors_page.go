@@ -11,15 +11,17 @@ import (
 
 // refuse answers a request that gin never saw (the cross-origin guard):
 // the contract's JSON for the API, an HTML page for a person in a browser,
-// who would otherwise read raw JSON.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+// who would otherwise read raw JSON. The page says the message pageID in
+// the reader's language.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, code, message, pageID string) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		httpFail(w, status, code, message)
 		return
 	}
 	var buf bytes.Buffer
-	// A clone, as render does: an executed set can never be cloned again.
 	l := s.localeOf(r, nil)
+	message = l.T(pageID)
+	// A clone, as render does: an executed set can never be cloned again.
 	t, err := s.pages.sets["error"].Clone()
 	if err == nil {
 		t.Funcs(localeFuncs(l))

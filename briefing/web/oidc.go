@@ -99,10 +99,6 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// errOIDCUnavailable is a provider that cannot be reached.
-var errOIDCUnavailable = &briefing.Error{Kind: briefing.ErrUnauthenticated,
-	Message: "the company's sign-in service cannot be reached just now: try again in a minute"}
-
 // oidcStart sends the browser to the provider: code flow with PKCE S256,
 // state and nonce bound to a short-lived cookie.
 func (s *Server) oidcStart(c *gin.Context) {
@@ -113,7 +109,7 @@ func (s *Server) oidcStart(c *gin.Context) {
 	oc, _, err := s.oidc.discover()
 	if err != nil {
 		s.log.Warn("oidc discovery", "issuer", s.oidc.cfg.Issuer, "err", err)
-		s.refuseSignIn(c, http.StatusServiceUnavailable, "discovery", errOIDCUnavailable.Message)
+		s.refuseSignIn(c, http.StatusServiceUnavailable, "discovery", s.locale(c).T("oidc.unavailable"))
 		return
 	}
 	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
@@ -162,51 +158,51 @@ func (s *Server) oidcCallback(c *gin.Context) {
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	parts := strings.Split(cookie, ".")
 	if len(parts) != 3 {
-		s.refuseSignIn(c, http.StatusBadRequest, "no state", "The sign-in took too long or was started in another browser: start again.")
+		s.refuseSignIn(c, http.StatusBadRequest, "no state", s.locale(c).T("oidc.no_state"))
 		return
 	}
 	state, nonce, verifier := parts[0], parts[1], parts[2]
 	if subtle.ConstantTimeCompare([]byte(c.Query("state")), []byte(state)) != 1 {
-		s.refuseSignIn(c, http.StatusBadRequest, "state mismatch", "This sign-in was not started here: start again.")
+		s.refuseSignIn(c, http.StatusBadRequest, "state mismatch", s.locale(c).T("oidc.state_mismatch"))
 		return
 	}
 	if c.Query("error") != "" {
 		// The provider's own words stay out of the page: only text the
 		// server chose is shown.
-		s.refuseSignIn(c, http.StatusUnauthorized, "provider refused", "The company's sign-in service did not sign you in.")
+		s.refuseSignIn(c, http.StatusUnauthorized, "provider refused", s.locale(c).T("oidc.provider_refused"))
 		return
 	}
 	oc, idv, err := s.oidc.discover()
 	if err != nil {
-		s.refuseSignIn(c, http.StatusServiceUnavailable, "discovery", errOIDCUnavailable.Message)
+		s.refuseSignIn(c, http.StatusServiceUnavailable, "discovery", s.locale(c).T("oidc.unavailable"))
 		return
 	}
 	ctx, cancel := context.WithTimeout(oidc.ClientContext(c.Request.Context(), s.oidc.cfg.HTTPClient), 10*time.Second)
 	defer cancel()
 	tok, err := oc.Exchange(ctx, c.Query("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
-		s.refuseSignIn(c, http.StatusUnauthorized, "code exchange: "+err.Error(), "The sign-in could not be completed: start again.")
+		s.refuseSignIn(c, http.StatusUnauthorized, "code exchange: "+err.Error(), s.locale(c).T("oidc.exchange"))
 		return
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := idv.Verify(ctx, raw)
 	if err != nil {
-		s.refuseSignIn(c, http.StatusUnauthorized, "id token: "+err.Error(), "The company's sign-in service sent a token that does not check out.")
+		s.refuseSignIn(c, http.StatusUnauthorized, "id token: "+err.Error(), s.locale(c).T("oidc.bad_token"))
 		return
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
-		s.refuseSignIn(c, http.StatusUnauthorized, "nonce mismatch", "The company's sign-in service sent a token for another sign-in: start again.")
+		s.refuseSignIn(c, http.StatusUnauthorized, "nonce mismatch", s.locale(c).T("oidc.nonce"))
 		return
 	}
 	id, err := s.identityOf(idt)
 	if err != nil {
-		s.refuseSignIn(c, http.StatusForbidden, err.Error(), briefing.ErrorMessage(err))
+		s.refuseSignIn(c, http.StatusForbidden, err.Error(), upperFirst(s.locale(c).Error(err))+".")
 		return
 	}
 	u, secret, err := s.st.SignInIdentity(id, s.ttl)
 	if err != nil {
 		if status, body := classify(err); status < 500 {
-			s.refuseSignIn(c, status, "store: "+body.Message, upperFirst(body.Message)+".")
+			s.refuseSignIn(c, status, "store: "+body.Message, upperFirst(s.locale(c).Error(err))+".")
 			return
 		}
 		s.fail(c, err)

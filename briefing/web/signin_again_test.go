@@ -74,7 +74,7 @@ func TestCrossSiteRefusalIsAPage(t *testing.T) {
 	o := a.org()
 	page := a.sendWith(o.sales[0], http.MethodPost, "/signout", map[string]string{"Sec-Fetch-Site": "cross-site"})
 	pgWant(t, "cross-site page post", page, http.StatusForbidden)
-	pgContains(t, "cross-site page post", page.Body, "<!doctype html>", "Cross-site request refused")
+	pgContains(t, "cross-site page post", page.Body, "<!doctype html>", "The form was sent from another site, so it was refused.")
 	api := a.sendWith(o.sales[0], http.MethodPost, "/api/v1/briefings/1/ack", map[string]string{"Sec-Fetch-Site": "cross-site"})
 	pgWant(t, "cross-site API post", api, http.StatusForbidden)
 	pgContains(t, "cross-site API post", api.Body, `"code":"forbidden"`)
