@@ -125,6 +125,8 @@ func seedDemo(st *store.Store, baseURL string, berlin bool, out io.Writer) error
   anna.sales1@example.com (employee, Sales)
 "We are opening an office in Vienna" is one acknowledgement short of going
 public: acknowledge it as anna.sales1, then see %s/news.
+Pages speak your browser's language, English or German (Deutsch); anyone
+can choose theirs, and their time zone, under "Your settings".
 `, baseURL, demoPassword, baseURL)
 	return nil
 }
