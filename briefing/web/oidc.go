@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -266,9 +265,8 @@ func (s *Server) passwordSignInAllowed(u *briefing.User) error {
 	if briefing.PasswordSignInAllowed(u, !s.noPasswordSignIn) {
 		return nil
 	}
-	msg := "password sign-in is off: use the company sign-in"
 	if s.oidc != nil {
-		msg = fmt.Sprintf("password sign-in is off: use “%s”", s.oidcButton())
+		return briefing.Forbidden("password sign-in is off: use “Sign in with %s”", s.oidc.cfg.Name)
 	}
-	return briefing.Forbidden("%s", msg)
+	return briefing.Forbidden("password sign-in is off: use the company sign-in")
 }
