@@ -7,6 +7,7 @@ package briefing
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // The kinds of failure the HTTP layer maps onto the contract's statuses.
@@ -90,3 +91,9 @@ func ErrorMessage(err error) string {
 	}
 	return err.Error()
 }
+
+// Instant is a time in an error message: RFC 3339 UTC in the message
+// itself (what the API answers); a page shows it in the reader's zone.
+type Instant time.Time
+
+func (t Instant) String() string { return time.Time(t).UTC().Format(time.RFC3339) }

@@ -86,7 +86,7 @@ func CanReject(actor *User, a *Announcement) error {
 // RejectReason checks and trims the reason of a rejection: its authors
 // read it to know what to change.
 func RejectReason(reason string) (string, error) {
-	return requireReason(reason, "say what needs to change: the authors see the reason")
+	return requireReason(reason, Invalid("reason", "say what needs to change: the authors see the reason"))
 }
 
 // ApprovalNote checks and trims an approval's optional note.
@@ -125,7 +125,7 @@ func CanRelease(actor *User, a *Announcement) error {
 // release overrides the thresholds, never the embargo.
 func EmbargoHolds(a *Announcement, now time.Time) error {
 	if nb := a.Policy.NotBefore; nb != nil && now.Before(*nb) {
-		return Conflict("the embargo holds until %s: nothing goes out before it", nb.Format(time.RFC3339))
+		return Conflict("the embargo holds until %s: nothing goes out before it", Instant(*nb))
 	}
 	return nil
 }
@@ -135,18 +135,18 @@ const MaxReason = 2000
 
 // ReleaseReason checks and trims the reason of a manual release.
 func ReleaseReason(reason string) (string, error) {
-	return requireReason(reason, "say why you release it by hand: the reason goes into the audit log")
+	return requireReason(reason, Invalid("reason", "say why you release it by hand: the reason goes into the audit log"))
 }
 
 // WithdrawReason checks and trims the reason of a withdrawal.
 func WithdrawReason(reason string) (string, error) {
-	return requireReason(reason, "say why you withdraw it: the reason goes into the audit log")
+	return requireReason(reason, Invalid("reason", "say why you withdraw it: the reason goes into the audit log"))
 }
 
-func requireReason(reason, missing string) (string, error) {
+func requireReason(reason string, missing error) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return "", Invalid("reason", "%s", missing)
+		return "", missing
 	}
 	if len(reason) > MaxReason {
 		return "", Invalid("reason", "the reason must be at most %d characters", MaxReason)
@@ -174,7 +174,7 @@ func CanRemind(a *Announcement, scope Scope, now time.Time) error {
 	}
 	if next := a.NextReminder(scope.Department); now.Before(next) {
 		return RateLimited("these people were reminded less than an hour ago: the next reminder is possible from %s",
-			next.Format(time.RFC3339))
+			Instant(next))
 	}
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 
 func TestStatePhrase(t *testing.T) {
 	for s, want := range map[State]string{StateDraft: "a draft", StateBriefing: "in briefing", StateReleased: "released", StateWithdrawn: "withdrawn"} {
-		if got := s.Phrase(); got != want {
+		if got := s.Phrase().String(); got != want {
 			t.Errorf("%s.Phrase() = %q, want %q", s, got, want)
 		}
 	}

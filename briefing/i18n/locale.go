@@ -82,17 +82,37 @@ func (l *Locale) Pct(f float64) string {
 }
 
 // Error gives a domain error's message in the reader's language: its
-// format translated and filled with the same arguments. An error without a
-// translation keeps its English message.
+// format translated and filled with the same arguments, a state in the
+// reader's words, a time in their zone. An error without a translation
+// keeps its English message.
 func (l *Locale) Error(err error) string {
 	var e *briefing.Error
 	if !errors.As(err, &e) {
 		return err.Error()
 	}
-	if l.Lang == English || e.Format == "" || !l.cat.Has(l.Lang, ErrorID(e.Format)) {
+	if e.Format == "" {
 		return e.Message
 	}
-	return fmt.Sprintf(l.T(ErrorID(e.Format)), e.Args...)
+	format := e.Format
+	if l.Lang != English {
+		if !l.cat.Has(l.Lang, ErrorID(e.Format)) {
+			return e.Message
+		}
+		format = l.T(ErrorID(e.Format))
+	}
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = a
+		switch a := a.(type) {
+		case briefing.Instant:
+			args[i] = l.Time(time.Time(a))
+		case interface{ MessageID() string }:
+			if l.Lang != English && l.cat.Has(l.Lang, a.MessageID()) {
+				args[i] = l.T(a.MessageID())
+			}
+		}
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // ErrorID is the catalogue id of an error's English format.

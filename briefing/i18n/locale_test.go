@@ -108,3 +108,31 @@ func TestErrorSpeaksTheReadersLanguage(t *testing.T) {
 		t.Errorf("German: %q, want the German text with the zone filled in", got)
 	}
 }
+
+func TestErrorSaysTheStateInTheReadersWords(t *testing.T) {
+	c := catalogue(t)
+	err := briefing.CanEdit(&briefing.Announcement{State: briefing.StateBriefing})
+	if got := c.Locale(English, nil).Error(err); !strings.Contains(got, "is in briefing") {
+		t.Errorf("English: %q, want the English phrase", got)
+	}
+	got := c.Locale(German, nil).Error(err)
+	if !strings.Contains(got, c.Locale(German, nil).T("state.briefing")) || strings.Contains(got, "in briefing") {
+		t.Errorf("German: %q, want the state in German", got)
+	}
+}
+
+func TestErrorShowsTimesInTheReadersZone(t *testing.T) {
+	c := catalogue(t)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	nb := time.Date(2030, 12, 3, 8, 0, 0, 0, time.UTC)
+	err := briefing.EmbargoHolds(&briefing.Announcement{Policy: briefing.Policy{NotBefore: &nb}}, nb.Add(-time.Hour))
+	if msg := briefing.ErrorMessage(err); !strings.Contains(msg, "2030-12-03T08:00:00Z") {
+		t.Errorf("the API's message %q, want the time in RFC 3339 UTC", msg)
+	}
+	if got := c.Locale(English, berlin).Error(err); !strings.Contains(got, "3 Dec 2030, 09:00 CET") {
+		t.Errorf("English page: %q, want the Berlin time", got)
+	}
+	if got := c.Locale(German, berlin).Error(err); !strings.Contains(got, "3. Dez. 2030, 09:00 MEZ") {
+		t.Errorf("German page: %q, want the Berlin time in German", got)
+	}
+}

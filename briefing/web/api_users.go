@@ -223,7 +223,7 @@ func (s *Server) importCSV(body io.Reader, by string) (store.ImportResult, error
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err != nil {
-		return store.ImportResult{}, readCSVError(err, "the file is empty: the first line must be email,name,department,location,roles")
+		return store.ImportResult{}, readCSVError(err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -290,9 +290,9 @@ func isMaxBytes(err error) bool {
 	return errors.As(err, &mb)
 }
 
-func readCSVError(err error, emptyMsg string) error {
+func readCSVError(err error) error {
 	if err == io.EOF {
-		return briefing.Invalid("header", "%s", emptyMsg)
+		return briefing.Invalid("header", "the file is empty: the first line must be email,name,department,location,roles")
 	}
 	if isMaxBytes(err) {
 		return &briefing.Error{Kind: errTooLarge, Message: "the file is larger than 64 MiB: split it"}
