@@ -156,9 +156,12 @@ type MailJob struct {
 	NextAttemptAt  time.Time
 }
 
-// MailRecipient is one person a job still has to reach.
+// MailRecipient is one person a job still has to reach, with the
+// language and time zone they chose ("" for the organisation's), in which
+// their mail is written.
 type MailRecipient struct {
 	UserID, Email, Name string
+	Language, TimeZone  string
 }
 
 // DueMailJobs lists the jobs whose next attempt is due.
@@ -198,7 +201,7 @@ func (s *Store) NextMailRecipients(jobID string, limit int) ([]MailRecipient, er
 			if err != nil || !u.Active {
 				return nil // gone from the directory: nobody to tell
 			}
-			out = append(out, MailRecipient{UserID: u.ID, Email: u.Email, Name: u.Name})
+			out = append(out, MailRecipient{UserID: u.ID, Email: u.Email, Name: u.Name, Language: u.Language, TimeZone: u.TimeZone})
 			return nil
 		}
 		if j.UserIDs != nil {

@@ -100,6 +100,29 @@ func TestMailJobResumesAfterRestart(t *testing.T) {
 	}
 }
 
+// A recipient carries the language and zone they chose, for their mail;
+// one who chose none carries none (the mail worker takes the
+// organisation's).
+func TestMailRecipientsCarryPreferences(t *testing.T) {
+	s, _ := openStore(t)
+	users := mkUsers(t, s, 2, inDept("Sales"))
+	tz, lang := "Europe/Berlin", "de"
+	_, err := s.SetPreferences(users[0].ID, &tz, &lang)
+	mustNoErr(t, err)
+	a := mkPublished(t, s, briefing.Announcement{Audience: briefing.Audience{All: true}})
+	rs, err := s.NextMailRecipients(jobOf(t, s, MailBriefing, a.ID).ID, 10)
+	mustNoErr(t, err)
+	if len(rs) != 2 {
+		t.Fatalf("%d recipients, want 2", len(rs))
+	}
+	if got := rs[0]; got.Language != "de" || got.TimeZone != "Europe/Berlin" {
+		t.Errorf("recipient with preferences = %+v, want de, Europe/Berlin", got)
+	}
+	if got := rs[1]; got.Language != "" || got.TimeZone != "" {
+		t.Errorf("recipient without preferences = %+v, want neither", got)
+	}
+}
+
 func TestDeferMailJob(t *testing.T) {
 	s, clk := openStore(t)
 	mkUsers(t, s, 2, inDept("Sales"))

@@ -9,6 +9,7 @@ import (
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/briefing/i18n"
 	"firsthand/store"
 )
 
@@ -84,16 +85,12 @@ func (s *Scheduler) mailDue(ctx context.Context) time.Duration {
 // briefing crawl (BenchmarkBriefingMail). It returns the delay if it
 // deferred the job, else zero.
 func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time.Duration) {
-	n, err := s.notice(j)
+	org, err := s.st.Settings()
 	if err != nil {
-		if errors.Is(err, errNothingToSay) || errors.Is(err, briefing.ErrNotFound) {
-			s.log.Debug("mail job dropped", "job", j.ID, "kind", j.Kind, "reason", err)
-			s.advance(j.ID, "", true)
-			return 0
-		}
-		s.log.Error("preparing a mail job failed", "job", j.ID, "err", err)
+		s.log.Error("reading the settings for a mail job failed", "job", j.ID, "err", err)
 		return 0
 	}
+	w := s.letters(j, org)
 	for ctx.Err() == nil {
 		rs, err := s.st.NextMailRecipients(j.ID, mailChunk)
 		if err != nil {
@@ -104,6 +101,19 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 			s.advance(j.ID, "", true)
 			return 0
 		}
+		// The chunk's notices are written before its links are made: a job
+		// with nothing left to say makes none.
+		locales := make([]*i18n.Locale, len(rs))
+		for i, r := range rs {
+			if r.Email == "" {
+				continue
+			}
+			locales[i] = w.locale(r)
+			if _, err := w.notice(locales[i].Lang); err != nil {
+				s.unsaid(j, err)
+				return 0
+			}
+		}
 		links, err := s.personalLinks(j, rs)
 		if err != nil {
 			s.log.Error("making the personal links failed", "job", j.ID, "err", err)
@@ -112,8 +122,8 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 		var mails []channel.Mail
 		var owner []int // owner[k] is the index in rs of mails[k]
 		for i, r := range rs {
-			if r.Email != "" {
-				mails = append(mails, n.mailTo(j.ID, r, links[r.UserID]))
+			if l := locales[i]; l != nil {
+				mails = append(mails, w.notices[l.Lang].mailTo(j.ID, r, links[r.UserID], l))
 				owner = append(owner, i)
 			}
 		}
@@ -159,6 +169,18 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 	return 0 // shutdown: the job resumes here after a restart
 }
 
+// unsaid deals with a notice that could not be written: a job with nothing
+// left to say is dropped, any other failure is tried again at the next
+// poll.
+func (s *Scheduler) unsaid(j store.MailJob, err error) {
+	if errors.Is(err, errNothingToSay) || errors.Is(err, briefing.ErrNotFound) {
+		s.log.Debug("mail job dropped", "job", j.ID, "kind", j.Kind, "reason", err)
+		s.advance(j.ID, "", true)
+		return
+	}
+	s.log.Error("preparing a mail job failed", "job", j.ID, "err", err)
+}
+
 // advance records a job's progress and reports whether it could.
 func (s *Scheduler) advance(jobID, userID string, done bool) bool {
 	if err := s.st.AdvanceMailJob(jobID, userID, done); err != nil {
@@ -173,19 +195,13 @@ func (s *Scheduler) advance(jobID, userID string, done bool) bool {
 // errNothingToSay drops a job that no longer has anything to tell.
 var errNothingToSay = errors.New("nothing to tell")
 
-// notice is what one job tells every recipient; only the greeting and
-// the Message-ID differ from person to person.
-type notice struct {
-	subject, text string
-}
-
-// notice loads what a job is about and writes its mail.
-func (s *Scheduler) notice(j store.MailJob) (notice, error) {
+// notice loads what a job is about and writes its mail into b.
+func (s *Scheduler) notice(j store.MailJob, b *body) (notice, error) {
 	if j.Kind == store.MailInvite || j.Kind == store.MailReset {
-		return composeAccount(j.Kind)
+		return composeAccount(b, j.Kind)
 	}
 	if j.Kind == store.MailChannelDisconnected {
-		return s.channelNotice(j)
+		return s.channelNotice(b, j)
 	}
 	a, err := s.st.Announcement(j.AnnouncementID)
 	if err != nil {
@@ -200,7 +216,7 @@ func (s *Scheduler) notice(j store.MailJob) (notice, error) {
 		if err != nil {
 			return notice{}, err
 		}
-		return composeQuestions(j.Kind, a, qs, s.opts.BaseURL)
+		return composeQuestions(b, j.Kind, a, qs, s.opts.BaseURL)
 	}
 	var d *briefing.Delivery
 	if j.DeliveryID != "" {
@@ -212,98 +228,98 @@ func (s *Scheduler) notice(j store.MailJob) (notice, error) {
 		}
 	}
 	if j.Kind == store.MailManualTask || j.Kind == store.MailManualReminder {
-		return s.composeTask(j.Kind, a, d)
+		return s.composeTask(b, j.Kind, a, d)
 	}
 	if j.Kind == store.MailCheckFailed {
-		return s.composeCheckFailed(a, j.ChannelID)
+		return s.composeCheckFailed(b, a, j.ChannelID)
 	}
-	return compose(j.Kind, a, d, s.opts.BaseURL)
+	return compose(b, j.Kind, a, d, s.opts.BaseURL)
 }
+
+// briefingLinkDays is how long the personal link in a briefing mail works.
+const briefingLinkDays = int(briefing.BriefingLinkTTL / (24 * time.Hour))
 
 // compose writes the subject and body of a notification.
-func compose(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery, baseURL string) (notice, error) {
-	var n notice
-	var b strings.Builder
+func compose(b *body, kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery, baseURL string) (notice, error) {
+	var subject string
 	switch kind {
 	case store.MailBriefing:
-		n.subject = "New briefing: " + a.Title + " — please read and acknowledge"
-		fmt.Fprintf(&b, "A new briefing is addressed to you: %s\n\n", a.Title)
+		subject = b.T("mail.briefing_subject", "Title", a.Title)
+		b.para(b.T("mail.briefing_intro", "Title", a.Title))
 		if a.Summary != "" {
-			fmt.Fprintf(&b, "%s\n\n", a.Summary)
+			b.para(a.Summary)
 		}
-		fmt.Fprintf(&b, "Please read it and acknowledge it:\n%s\n", linkMarker)
-		b.WriteString("(The link is yours alone and works for 14 days.)\n")
+		b.para(append(readAndAcknowledge(b, a), linkMarker, b.T("mail.briefing_link_note", "Count", briefingLinkDays))...)
 		if !a.Internal() {
-			b.WriteString("\nIt goes public once enough colleagues have acknowledged it: you hear it from us first.\n")
+			var lines []string
+			if b.ahead(a.Policy.NotBefore) {
+				lines = append(lines, b.T("mail.briefing_embargo", "Time", b.at(*a.Policy.NotBefore)))
+			}
+			b.para(append(lines, b.T("mail.briefing_goes_public"))...)
 		}
 	case store.MailReleased:
-		n.subject = "Now public: " + a.Title
-		fmt.Fprintf(&b, "%s is now public. You were briefed on it; this is what customers and the press see:\n%s/news/%s\n",
-			a.Title, baseURL, a.Slug)
+		subject = b.T("mail.released_subject", "Title", a.Title)
+		said := b.T("mail.released_body", "Title", a.Title)
+		if a.ReleasedAt != nil {
+			said = b.T("mail.released_body_at", "Title", a.Title, "Time", b.at(*a.ReleasedAt))
+		}
+		b.para(said, baseURL+"/news/"+a.Slug)
 		if tp := strings.TrimSpace(a.TalkingPoints); tp != "" {
-			fmt.Fprintf(&b, "\nWhat to tell customers:\n\n%s\n", tp)
+			b.para(b.T("mail.talking_points"))
+			b.para(tp)
 		}
 	case store.MailReminder:
-		n.subject = "Reminder: please acknowledge " + a.Title
-		fmt.Fprintf(&b, "You have not yet acknowledged the briefing %s.\n\nPlease read it and acknowledge it:\n%s\n",
-			a.Title, linkMarker)
+		subject = b.T("mail.reminder_subject", "Title", a.Title)
+		b.para(b.T("mail.reminder_body", "Title", a.Title))
+		b.para(append(readAndAcknowledge(b, a), linkMarker)...)
 	case store.MailReview:
-		n.subject = "To review: " + a.Title
-		fmt.Fprintf(&b, "%s has been submitted for review. It is published only once a reviewer approves it.\n\nRead it and approve it or send it back:\n%s/reviews/%s\n",
-			a.Title, baseURL, a.ID)
+		subject = b.T("mail.review_subject", "Title", a.Title)
+		b.para(b.T("mail.review_body", "Title", a.Title))
+		b.para(b.T("mail.review_ask"), baseURL+"/reviews/"+a.ID)
 	case store.MailRevised:
-		n.subject = "Changed: " + a.Title + " — please acknowledge again"
-		fmt.Fprintf(&b, "The briefing %s has changed in a way that matters", a.Title)
+		subject = b.T("mail.revised_subject", "Title", a.Title)
 		if len(a.Changes) > 0 {
-			fmt.Fprintf(&b, ": %s", a.Changes[len(a.Changes)-1].Note)
+			b.para(b.T("mail.revised_body_note", "Title", a.Title, "Note", a.Changes[len(a.Changes)-1].Note))
+		} else {
+			b.para(b.T("mail.revised_body", "Title", a.Title))
 		}
-		fmt.Fprintf(&b, "\n\nPlease read what changed and acknowledge it again:\n%s/briefings/%s\n", baseURL, a.ID)
+		b.para(b.T("mail.revised_ask"), baseURL+"/briefings/"+a.ID)
 	case store.MailDeliveryFailed:
 		if d == nil {
-			return n, errors.New("a delivery failure without its delivery")
+			return notice{}, errors.New("a delivery failure without its delivery")
 		}
-		n.subject = "Delivery failed: " + a.Title + " on " + d.ChannelName
-		fmt.Fprintf(&b, "%s could not be delivered to the channel %s (%s) after %d attempt(s).\n\nThe last error: %s\n\n",
-			a.Title, d.ChannelName, d.Kind, d.Attempts, d.LastError)
-		fmt.Fprintf(&b, "The deliveries of the announcement, and a way to retry:\n%s/announcements/%s\n", baseURL, a.ID)
+		subject = b.T("mail.delivery_failed_subject", "Title", a.Title, "Channel", d.ChannelName)
+		b.para(b.T("mail.delivery_failed_body", "Title", a.Title, "Channel", d.ChannelName, "Kind", d.Kind, "Count", d.Attempts))
+		b.para(b.T("mail.last_error", "Error", d.LastError))
+		b.para(b.T("mail.delivery_failed_ask"), baseURL+"/announcements/"+a.ID)
 	case store.MailDeliveryUnconfirmed:
 		if d == nil {
-			return n, errors.New("an unconfirmed delivery without its delivery")
+			return notice{}, errors.New("an unconfirmed delivery without its delivery")
 		}
-		n.subject = "Check the account: " + a.Title + " on " + d.ChannelName
-		fmt.Fprintf(&b, "%s went out to %s (%s), but no answer came back: it may or may not be posted, and Firsthand does not send it again by itself.\n\n", a.Title, d.ChannelName, d.Kind)
-		b.WriteString("Check the account. Posted? Mark it as posted. Not posted? Send it again:\n")
-		fmt.Fprintf(&b, "%s/announcements/%s\n", baseURL, a.ID)
+		subject = b.T("mail.unconfirmed_subject", "Title", a.Title, "Channel", d.ChannelName)
+		b.para(b.T("mail.unconfirmed_body", "Title", a.Title, "Channel", d.ChannelName, "Kind", d.Kind))
+		b.para(b.T("mail.unconfirmed_ask"), baseURL+"/announcements/"+a.ID)
 	case store.MailRetractByHand:
 		if d == nil {
-			return n, errors.New("a retraction without its delivery")
+			return notice{}, errors.New("a retraction without its delivery")
 		}
-		n.subject = "Withdrawn: remove " + a.Title + " from " + d.ChannelName + " by hand"
-		fmt.Fprintf(&b, "%s was withdrawn (%s). It went out on %s (%s), which Firsthand cannot take down by itself: please remove it there by hand.\n\n",
-			a.Title, d.Reason, d.ChannelName, d.Kind)
+		subject = b.T("mail.retract_subject", "Title", a.Title, "Channel", d.ChannelName)
+		b.para(b.T("mail.retract_body", "Title", a.Title, "Reason", d.Reason, "Channel", d.ChannelName, "Kind", d.Kind))
 		if d.PostURL != "" {
-			fmt.Fprintf(&b, "The post: %s\n\n", d.PostURL)
+			b.para(b.T("mail.retract_post", "URL", d.PostURL))
 		}
-		fmt.Fprintf(&b, "Then confirm it on the announcement's deliveries:\n%s/announcements/%s\n", baseURL, a.ID)
+		b.para(b.T("mail.retract_ask"), baseURL+"/announcements/"+a.ID)
 	default:
-		return n, fmt.Errorf("%w: unknown mail kind %q", errNothingToSay, kind)
+		return notice{}, fmt.Errorf("%w: unknown mail kind %q", errNothingToSay, kind)
 	}
-	n.text = b.String()
-	return n, nil
+	return b.notice(subject), nil
 }
 
-// mailTo addresses the notice to one person, with their personal link
-// where the notice has one. The Message-ID is the same on every resend to
-// that person, so that a duplicate after a crash is recognisable as one.
-func (n notice) mailTo(jobID string, r store.MailRecipient, link string) channel.Mail {
-	greeting := "Hello,\n\n"
-	if r.Name != "" {
-		greeting = "Hello " + r.Name + ",\n\n"
+// readAndAcknowledge asks for the acknowledgement, by the deadline if one
+// is still to come; the personal link follows.
+func readAndAcknowledge(b *body, a *briefing.Announcement) []string {
+	if !b.ahead(a.Policy.Deadline) {
+		return []string{b.T("mail.read_and_acknowledge")}
 	}
-	return channel.Mail{
-		To:        []string{r.Email},
-		Subject:   n.subject,
-		Text:      greeting + strings.ReplaceAll(n.text, linkMarker, link) + "\n— Firsthand\n",
-		MessageID: fmt.Sprintf("<job-%s-%s@firsthand>", jobID, r.UserID),
-	}
+	return []string{b.T("mail.acknowledge_by", "Time", b.at(*a.Policy.Deadline)), b.T("mail.read_here")}
 }

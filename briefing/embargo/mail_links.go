@@ -2,16 +2,11 @@ package embargo
 
 import (
 	"errors"
-	"fmt"
-	"strings"
+	"time"
 
 	"firsthand/briefing"
 	"firsthand/store"
 )
-
-// linkMarker stands in a notice's text for the recipient's personal link,
-// which mailTo puts in. It cannot occur in text a person wrote.
-const linkMarker = "\x00link\x00"
 
 // linkKinds says which notices carry a personal link, and of which kind:
 // every mail that asks a person to read a briefing, and the account mails.
@@ -57,23 +52,24 @@ func (s *Scheduler) personalLinks(j store.MailJob, rs []store.MailRecipient) (ma
 	return out, nil
 }
 
+// How long the account links work, as the mails tell it.
+const (
+	welcomeLinkDays = int(briefing.WelcomeLinkTTL / (24 * time.Hour))
+	resetLinkHours  = int(briefing.ResetLinkTTL / time.Hour)
+)
+
 // composeAccount writes the invitation and the password reset.
-func composeAccount(kind store.MailKind) (notice, error) {
-	var n notice
-	var b strings.Builder
+func composeAccount(b *body, kind store.MailKind) (notice, error) {
 	switch kind {
 	case store.MailInvite:
-		n.subject = "You are invited to Firsthand: set your password"
-		b.WriteString("You have an account on Firsthand, where news that concerns you arrives before it is public.\n\n")
-		fmt.Fprintf(&b, "Set your password here (the link works once, for 7 days):\n%s\n", linkMarker)
+		b.para(b.T("mail.invite_body"))
+		b.para(b.T("mail.invite_ask", "Count", welcomeLinkDays), linkMarker)
+		return b.notice(b.T("mail.invite_subject")), nil
 	case store.MailReset:
-		n.subject = "Set a new password for Firsthand"
-		b.WriteString("Someone asked for a new password for your Firsthand account.\n\n")
-		fmt.Fprintf(&b, "Set a new password here (the link works once, for 1 hour):\n%s\n\n", linkMarker)
-		b.WriteString("If it was not you, ignore this mail: your password stays as it is.\n")
-	default:
-		return n, errors.New("not an account mail")
+		b.para(b.T("mail.reset_body"))
+		b.para(b.T("mail.reset_ask", "Count", resetLinkHours), linkMarker)
+		b.para(b.T("mail.reset_not_you"))
+		return b.notice(b.T("mail.reset_subject")), nil
 	}
-	n.text = b.String()
-	return n, nil
+	return notice{}, errors.New("not an account mail")
 }

@@ -29,30 +29,23 @@ func (s *Scheduler) questionsOf(j store.MailJob) ([]*briefing.Question, error) {
 
 // composeQuestions writes the authors' mail about new questions and the
 // asker's mail with the answer.
-func composeQuestions(kind store.MailKind, a *briefing.Announcement, qs []*briefing.Question, baseURL string) (notice, error) {
-	var n notice
-	var b strings.Builder
+func composeQuestions(b *body, kind store.MailKind, a *briefing.Announcement, qs []*briefing.Question, baseURL string) (notice, error) {
 	switch kind {
 	case store.MailQuestion:
-		n.subject = "A new question on " + a.Title
-		if len(qs) > 1 {
-			n.subject = fmt.Sprintf("%d new questions on %s", len(qs), a.Title)
-		}
-		fmt.Fprintf(&b, "Staff asked about %s:\n\n", a.Title)
+		b.para(b.T("mail.question_intro", "Title", a.Title, "Count", len(qs)))
 		for _, q := range qs {
-			fmt.Fprintf(&b, "%s asked:\n%s\n\n", q.AskerName, quote(q.Text))
+			b.para(b.T("mail.question_asked", "Name", q.AskerName), quote(q.Text))
 		}
-		fmt.Fprintf(&b, "Answer for everyone on the announcement's page:\n%s/announcements/%s#questions\n", baseURL, a.ID)
+		b.para(b.T("mail.question_ask"), baseURL+"/announcements/"+a.ID+"#questions")
+		return b.notice(b.T("mail.question_subject", "Title", a.Title, "Count", len(qs))), nil
 	case store.MailAnswer:
 		q := qs[0]
-		n.subject = "Your question on " + a.Title + " is answered"
-		fmt.Fprintf(&b, "You asked about %s:\n%s\n\nThe answer:\n%s\n\n", a.Title, quote(q.Text), quote(q.Answer))
-		fmt.Fprintf(&b, "Every recipient sees it with the briefing:\n%s\n", linkMarker)
-	default:
-		return n, fmt.Errorf("%w: %q is not about questions", errNothingToSay, kind)
+		b.para(b.T("mail.answer_intro", "Title", a.Title), quote(q.Text))
+		b.para(b.T("mail.answer_heading"), quote(q.Answer))
+		b.para(b.T("mail.answer_ask"), linkMarker)
+		return b.notice(b.T("mail.answer_subject", "Title", a.Title)), nil
 	}
-	n.text = b.String()
-	return n, nil
+	return notice{}, fmt.Errorf("%w: %q is not about questions", errNothingToSay, kind)
 }
 
 // quote indents a person's text as a mail quote.

@@ -10,6 +10,7 @@ import (
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/briefing/i18n"
 	"firsthand/briefing/testkit"
 	"firsthand/store"
 )
@@ -318,6 +319,8 @@ func TestCompose(t *testing.T) {
 		Changes: []briefing.Change{{Version: 2, Note: "The date moved to 3 March", Material: true}}}
 	d := &briefing.Delivery{ChannelName: "press wire", Kind: channel.KindWebhook, Attempts: 8, LastError: "the receiver answered 500"}
 	base := "https://n.example"
+	en := testLocale(t, i18n.English, "UTC")
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
 		kind        store.MailKind
 		wantSubject string
@@ -332,13 +335,13 @@ func TestCompose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.kind), func(t *testing.T) {
-			n, err := compose(tt.kind, a, d, base)
+			n, err := compose(newBody(en, now), tt.kind, a, d, base)
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := n.mailTo("3", store.MailRecipient{UserID: "9", Email: "x@example.com", Name: "Xenia"}, "THE-LINK")
-			if strings.Contains(m.Text, linkMarker) {
-				t.Errorf("text still has the link marker:\n%q", m.Text)
+			m := n.mailTo("3", store.MailRecipient{UserID: "9", Email: "x@example.com", Name: "Xenia"}, "THE-LINK", en)
+			if strings.Contains(m.Text, "\x00") {
+				t.Errorf("text still has a marker:\n%q", m.Text)
 			}
 			if m.Subject != tt.wantSubject {
 				t.Errorf("subject = %q, want %q", m.Subject, tt.wantSubject)
@@ -353,7 +356,7 @@ func TestCompose(t *testing.T) {
 			}
 		})
 	}
-	if _, err := compose("carrier-pigeon", a, d, base); err == nil {
+	if _, err := compose(newBody(en, now), "carrier-pigeon", a, d, base); err == nil {
 		t.Error("compose of an unknown kind succeeded, want an error")
 	}
 }

@@ -27,7 +27,9 @@ import (
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/briefing/i18n"
 	"firsthand/store"
+	"firsthand/templates"
 )
 
 // Options configure a Scheduler. Only BaseURL matters in production; the
@@ -87,6 +89,7 @@ type Scheduler struct {
 	opts Options
 	log  *slog.Logger
 	gs   gocron.Scheduler
+	cat  *i18n.Catalogue // the mails' texts, in every language
 
 	// Wake-up signals, each a buffered channel of one: a signal sent while
 	// one is pending merges with it, and the sender never blocks.
@@ -138,9 +141,13 @@ func New(st *store.Store, opts Options) (*Scheduler, error) {
 	if opts.RemindEvery <= 0 {
 		opts.RemindEvery = 30 * time.Second
 	}
+	cat, err := i18n.Load(templates.FS)
+	if err != nil {
+		return nil, fmt.Errorf("embargo: %w", err)
+	}
 	log := opts.Logger.With("component", "embargo")
 	s := &Scheduler{
-		st: st, opts: opts, log: log,
+		st: st, opts: opts, log: log, cat: cat,
 		wakeDeliver: make(chan struct{}, 1),
 		wakeMail:    make(chan struct{}, 1),
 		wakePlan:    make(chan struct{}, 1),

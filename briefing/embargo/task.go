@@ -12,7 +12,7 @@ import (
 
 // composeTask writes a manual channel's task mail: the ready text, the
 // link, the instructions, and where to confirm the post.
-func (s *Scheduler) composeTask(kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery) (notice, error) {
+func (s *Scheduler) composeTask(b *body, kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery) (notice, error) {
 	if d == nil {
 		return notice{}, fmt.Errorf("%w: a task without its delivery", errNothingToSay)
 	}
@@ -24,41 +24,51 @@ func (s *Scheduler) composeTask(kind store.MailKind, a *briefing.Announcement, d
 	if err != nil {
 		return notice{}, err
 	}
-	var n notice
-	var b strings.Builder
-	n.subject = "Please post on " + cfg.Platform + ": " + a.Title
+	return taskNotice(b, kind, a, d, c.ID, cfg, s.opts.BaseURL), nil
+}
+
+// taskNotice is the task mail to post a on the manual channel channelID.
+func taskNotice(b *body, kind store.MailKind, a *briefing.Announcement, d *briefing.Delivery, channelID string, cfg *channel.ManualConfig, baseURL string) notice {
+	subject := b.T("mail.task_subject", "Platform", cfg.Platform, "Title", a.Title)
+	said := b.T("mail.task_body", "Title", a.Title)
 	if kind == store.MailManualReminder {
-		n.subject = "Reminder: still to post on " + cfg.Platform + ": " + a.Title
-		fmt.Fprintf(&b, "%s has been public for a while and is not posted on %s yet.\n\n", a.Title, cfg.Platform)
+		subject = b.T("mail.task_reminder_subject", "Platform", cfg.Platform, "Title", a.Title)
+		said = b.T("mail.task_reminder_body", "Title", a.Title, "Platform", cfg.Platform)
+		if a.ReleasedAt != nil {
+			said = b.T("mail.task_reminder_body_at", "Title", a.Title, "Time", b.at(*a.ReleasedAt), "Platform", cfg.Platform)
+		}
 	}
-	fmt.Fprintf(&b, "%s is now public. Please post it on %s; %s has no posting API, so this one is done by hand.\n\n", a.Title, cfg.Platform, cfg.Platform)
+	b.para(said + " " + b.T("mail.task_how", "Platform", cfg.Platform))
 	if cfg.Instructions != "" {
-		fmt.Fprintf(&b, "Instructions: %s\n\n", cfg.Instructions)
+		b.para(b.T("mail.task_instructions", "Text", cfg.Instructions))
 	}
-	fmt.Fprintf(&b, "The text:\n\n%s\n\n%s/news/%s\n\n", strings.TrimSpace(a.ChannelTextFor(c.ID)), s.opts.BaseURL, a.Slug)
-	fmt.Fprintf(&b, "Once it is up, mark it as posted (with the post's address):\n%s/tasks/%s\n", s.opts.BaseURL, d.ID)
-	n.text = b.String()
-	return n, nil
+	b.para(b.T("mail.task_text"))
+	b.para(strings.TrimSpace(a.ChannelTextFor(channelID)))
+	b.para(baseURL + "/news/" + a.Slug)
+	b.para(b.T("mail.task_ask"), baseURL+"/tasks/"+d.ID)
+	return b.notice(subject)
 }
 
 // composeCheckFailed tells the authors and managers that a channel's
 // preflight failed, with what it said.
-func (s *Scheduler) composeCheckFailed(a *briefing.Announcement, channelID string) (notice, error) {
+func (s *Scheduler) composeCheckFailed(b *body, a *briefing.Announcement, channelID string) (notice, error) {
 	checks, err := s.st.Checks(a.ID)
 	if err != nil {
 		return notice{}, err
 	}
 	for _, c := range checks {
-		if c.ChannelID != channelID || c.OK {
-			continue
+		if c.ChannelID == channelID && !c.OK {
+			return checkFailedNotice(b, a, c, s.opts.BaseURL), nil
 		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "The check of the channel %s (%s) for %s failed: %s\n\n", c.Name, c.Kind, a.Title, c.Message)
-		b.WriteString("It does not hold the release. An admin can fix the channel on the channels page; the dashboard shows the checks:\n")
-		fmt.Fprintf(&b, "%s/announcements/%s\n", s.opts.BaseURL, a.ID)
-		return notice{subject: "Channel check failed: " + c.Name + " for " + a.Title, text: b.String()}, nil
 	}
 	return notice{}, fmt.Errorf("%w: the channel's check passed since", errNothingToSay)
+}
+
+// checkFailedNotice is the mail about a failed check c of a's channel.
+func checkFailedNotice(b *body, a *briefing.Announcement, c briefing.ChannelCheck, baseURL string) notice {
+	b.para(b.T("mail.check_failed_body", "Channel", c.Name, "Kind", c.Kind, "Title", a.Title, "Message", c.Message))
+	b.para(b.T("mail.check_failed_ask"), baseURL+"/announcements/"+a.ID)
+	return b.notice(b.T("mail.check_failed_subject", "Channel", c.Name, "Title", a.Title))
 }
 
 // checkChannels runs the preflight of every channel of each announcement
