@@ -90,7 +90,7 @@ func (s *Scheduler) mailJob(ctx context.Context, j store.MailJob) (deferred time
 		s.log.Error("reading the settings for a mail job failed", "job", j.ID, "err", err)
 		return 0
 	}
-	w := s.letters(j, org)
+	w := newLetters(s, j, org)
 	for ctx.Err() == nil {
 		rs, err := s.st.NextMailRecipients(j.ID, mailChunk)
 		if err != nil {

@@ -105,7 +105,7 @@ type letters struct {
 	locales map[[2]string]*i18n.Locale // by language and the person's own zone
 }
 
-func (s *Scheduler) letters(j store.MailJob, org briefing.Settings) *letters {
+func newLetters(s *Scheduler, j store.MailJob, org briefing.Settings) *letters {
 	return &letters{s: s, job: j, org: org, notices: map[string]notice{}, locales: map[[2]string]*i18n.Locale{}}
 }
 
