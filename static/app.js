@@ -148,8 +148,11 @@
     var url = root.getAttribute("data-poll");
     var every = parseInt(root.getAttribute("data-interval"), 10) || 5000;
     var last = null;
-    var pct = function (f) { return Math.floor(f * 100 + 1e-9) + "%"; };
-    var num = function (n) { return Number(n).toLocaleString("en-US"); };
+    // Numbers and shares as the server writes them in the page's language:
+    // 1,200 and 85% in English, 1.200 and 85 % in German.
+    var german = document.documentElement.lang === "de";
+    var num = function (n) { return Number(n).toLocaleString(german ? "de-DE" : "en-US"); };
+    var pct = function (f) { return num(Math.floor(f * 100 + 1e-9)) + (german ? "\u00a0%" : "%"); };
     var width = function (f) { return String(Math.max(0, Math.min(100, f * 100)).toFixed(1)); };
     var set = function (scope, sel, text) {
       var el = scope.querySelector(sel);
@@ -162,7 +165,8 @@
     };
     var apply = function (r) {
       set(root, "[data-r=recipients]", num(r.recipients));
-      set(root, "[data-r=departed]", num(r.departed || 0) + " left");
+      var departed = root.querySelector("[data-r=departed]");
+      if (departed) { set(root, "[data-r=departed]", num(r.departed || 0) + " " + departed.getAttribute("data-unit")); }
       set(root, "[data-r=read]", num(r.read));
       set(root, "[data-r=acknowledged]", num(r.acknowledged));
       set(root, "[data-r=read_ratio]", pct(r.read_ratio));

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"firsthand/briefing/i18n"
 	"firsthand/store"
 )
 
@@ -52,11 +53,11 @@ type curveChart struct {
 	Points     []store.CurvePoint
 	Start, Now time.Time
 	Recipients int
-	Need       int        // acknowledgements the threshold asks for
-	Threshold  float64    // as a share, for the label
-	ETA        *time.Time // when the threshold is expected, if it is not met yet
-	NotBefore  *time.Time // the embargo
-	Loc        *time.Location
+	Need       int          // acknowledgements the threshold asks for
+	Threshold  float64      // as a share, for the label
+	ETA        *time.Time   // when the threshold is expected, if it is not met yet
+	NotBefore  *time.Time   // the embargo
+	L          *i18n.Locale // the reader's language and zone, for the labels
 }
 
 // svg draws the chart w×h user units large. Every text is escaped; the
@@ -89,7 +90,8 @@ func (ch curveChart) svg(w, h float64, title string) template.HTML {
 	for i := 0; i <= 4; i++ {
 		yy := top + ph - float64(i)/4*ph
 		fmt.Fprintf(&b, `<line class="grid" x1="%s" x2="%s" y1="%s" y2="%s"/>`, f(left), f(w-right), f(yy), f(yy))
-		fmt.Fprintf(&b, `<text class="ylab" x="%s" y="%s" text-anchor="end">%d%%</text>`, f(left-6), f(yy+4), i*25)
+		fmt.Fprintf(&b, `<text class="ylab" x="%s" y="%s" text-anchor="end">%s</text>`, f(left-6), f(yy+4),
+			html.EscapeString(ch.L.Pct(float64(i)/4)))
 	}
 	// X labels.
 	ticks := int(math.Max(2, math.Floor(pw/110)))
@@ -103,12 +105,12 @@ func (ch curveChart) svg(w, h float64, title string) template.HTML {
 			anchor = "end"
 		}
 		fmt.Fprintf(&b, `<text class="xlab" x="%s" y="%s" text-anchor="%s">%s</text>`,
-			f(x(t)), f(h-8), anchor, html.EscapeString(tickLabel(t.In(ch.Loc), span)))
+			f(x(t)), f(h-8), anchor, html.EscapeString(tickLabel(ch.L, t, span)))
 	}
 	// The embargo, if it falls inside the chart.
 	if nb := ch.NotBefore; nb != nil && nb.After(ch.Start) && nb.Before(end) {
 		fmt.Fprintf(&b, `<line class="embargo" x1="%s" x2="%s" y1="%s" y2="%s"/>`, f(x(*nb)), f(x(*nb)), f(top), f(top+ph))
-		fmt.Fprintf(&b, `<text class="note" x="%s" y="%s">embargo</text>`, f(x(*nb)+4), f(top+ph-6))
+		fmt.Fprintf(&b, `<text class="note" x="%s" y="%s">%s</text>`, f(x(*nb)+4), f(top+ph-6), html.EscapeString(ch.L.T("dash.chart_embargo")))
 	}
 	// The curve: a step line, filled beneath.
 	var path strings.Builder
@@ -128,8 +130,8 @@ func (ch curveChart) svg(w, h float64, title string) template.HTML {
 	if ly < top+8 {
 		ly = yt + 16
 	}
-	fmt.Fprintf(&b, `<text class="tlab" x="%s" y="%s">threshold %s · %s</text>`, f(left+6), f(ly),
-		html.EscapeString(percentDown(ch.Threshold)), html.EscapeString(thousands(ch.Need)))
+	fmt.Fprintf(&b, `<text class="tlab" x="%s" y="%s">%s</text>`, f(left+6), f(ly),
+		html.EscapeString(ch.L.T("dash.chart_threshold", "Pct", ch.L.Pct(ch.Threshold), "Need", ch.Need)))
 	// Now, and the estimate at the current pace.
 	fmt.Fprintf(&b, `<circle class="dot" cx="%s" cy="%s" r="4"/>`, f(x(ch.Now)), f(y(last)))
 	if ch.ETA != nil && !ch.ETA.After(end) && last < ch.Need {
@@ -140,13 +142,14 @@ func (ch curveChart) svg(w, h float64, title string) template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // built above from numbers and escaped text
 }
 
-// tickLabel names a time on the x axis as precisely as the span needs.
-func tickLabel(t time.Time, span time.Duration) string {
+// tickLabel names a time on the x axis as precisely as the span needs, in
+// the reader's zone and language.
+func tickLabel(l *i18n.Locale, t time.Time, span time.Duration) string {
 	switch {
 	case span <= 24*time.Hour:
-		return t.Format("15:04")
+		return l.Clock(t)
 	case span <= 7*24*time.Hour:
-		return t.Format("Mon 15:04")
+		return l.WeekdayClock(t)
 	}
-	return t.Format("2 Jan")
+	return l.DayMonth(t)
 }

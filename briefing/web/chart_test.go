@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"firsthand/briefing/i18n"
 	"firsthand/store"
 )
 
@@ -52,10 +53,10 @@ func TestPageChartEstimate(t *testing.T) {
 func TestPageChartSVGIsWellFormedAndEscaped(t *testing.T) {
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	eta, nb := t0.Add(3*time.Hour), t0.Add(30*time.Minute)
-	loc, _ := time.LoadLocation("Europe/Berlin")
 	ch := curveChart{
 		Points: []store.CurvePoint{{At: t0.Add(10 * time.Minute), Acknowledged: 3}, {At: t0.Add(50 * time.Minute), Acknowledged: 9}},
-		Start:  t0, Now: t0.Add(time.Hour), Recipients: 20, Need: 16, Threshold: 0.8, ETA: &eta, NotBefore: &nb, Loc: loc,
+		Start:  t0, Now: t0.Add(time.Hour), Recipients: 20, Need: 16, Threshold: 0.8, ETA: &eta, NotBefore: &nb,
+		L: localeIn(t, i18n.English, "Europe/Berlin"),
 	}
 	for _, size := range [][2]float64{{720, 260}, {360, 240}} {
 		svg := string(ch.svg(size[0], size[1], `Title with <tags> & "quotes"`))

@@ -22,26 +22,28 @@ func dashboardURL(c *gin.Context, frag string) string {
 // remindForm queues a reminder to everyone in the person's
 // briefing.ReceiptScope who has not acknowledged, as the API does.
 func (s *Server) remindForm(c *gin.Context) {
+	l := s.locale(c)
 	n, scope, err := s.st.Remind(c.Param("id"), currentUser(c), strings.TrimSpace(c.PostForm("department")))
 	if errors.Is(err, briefing.ErrRateLimited) {
-		redirectFlash(c, dashboardURL(c, "#people"), "Not sent: "+briefing.ErrorMessage(err)+".")
+		redirectFlash(c, dashboardURL(c, "#people"), l.T("dash.remind_not_sent", "Reason", strings.TrimSuffix(l.Error(err), ".")))
 		return
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	msg := "Nobody to remind: everyone has acknowledged."
+	msg := l.T("dash.remind_nobody")
 	if n > 0 {
-		who := people(n) + " who " + hasHave(n) + " not acknowledged"
+		// Without SMTP nobody is mailed: say so rather than "queued".
+		queued, noMail := "dash.remind_queued", "dash.remind_no_mail"
 		if !scope.All() {
-			who += " in " + scope.Department
+			queued, noMail = "dash.remind_queued_in", "dash.remind_no_mail_in"
 		}
-		msg = "Reminder queued for " + who + "."
+		id := queued
 		if s.mailer == nil {
-			// Without SMTP nobody is mailed: say so rather than "queued".
-			msg = "No e-mail sent: SMTP is not configured. The " + who + " still see the briefing at the top of their inbox."
+			id = noMail
 		}
+		msg = l.T(id, "Count", n, "Department", scope.Department)
 	}
 	redirectFlash(c, dashboardURL(c, "#people"), msg)
 }
@@ -54,7 +56,7 @@ func (s *Server) retryForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, dashboardURL(c, "#deliveries"), "Retrying "+d.ChannelName+" now.")
+	redirectFlash(c, dashboardURL(c, "#deliveries"), s.locale(c).T("dash.flash_retrying", "Channel", d.ChannelName))
 }
 
 // releaseForm is the manual release. Its rules (a typed reason, so that
@@ -66,7 +68,7 @@ func (s *Server) releaseForm(c *gin.Context) {
 		s.formRefused(c, err, "release_reason", dashForm{ReleaseReason: c.PostForm("reason")})
 		return
 	}
-	redirectFlash(c, dashboardURL(c, ""), "Released by hand. The channels are being sent now.")
+	redirectFlash(c, dashboardURL(c, ""), s.locale(c).T("dash.flash_released"))
 }
 
 // withdrawForm takes the announcement back, for a reason (the store's
@@ -76,19 +78,19 @@ func (s *Server) withdrawForm(c *gin.Context) {
 		s.formRefused(c, err, "withdraw_reason", dashForm{WithdrawReason: c.PostForm("reason")})
 		return
 	}
-	redirectFlash(c, dashboardURL(c, ""), "Withdrawn. It is off the newsroom and out of the outbox.")
+	redirectFlash(c, dashboardURL(c, ""), s.locale(c).T("dash.flash_withdrawn"))
 }
 
 // formRefused shows a refusal of one of the dashboard's forms (a wrong
-// state, a missing reason) next to its field, with what was typed kept;
-// anything else is an error page.
+// state, a missing reason) next to its field, in the reader's language,
+// with what was typed kept; anything else is an error page.
 func (s *Server) formRefused(c *gin.Context, err error, field string, f dashForm) {
-	status, body := classify(err)
+	status, _ := classify(err)
 	if status != http.StatusConflict && status != http.StatusUnprocessableEntity {
 		s.fail(c, err)
 		return
 	}
-	f.Errors.Add(field, "%s", upperFirst(body.Message))
+	f.Errors.Add(field, "%s", upperFirst(s.locale(c).Error(err)))
 	s.renderDashboard(c, status, f)
 }
 
@@ -105,13 +107,15 @@ func (s *Server) answerForm(c *gin.Context) {
 		return
 	}
 	if _, err := s.st.Answer(qid, actor(c), text); err != nil {
-		f := dashForm{Answers: map[string]string{qid: text}}
-		if f.Errors.addDomain(err, map[string]string{"text": "answer-" + qid}, "answer-"+qid) {
+		// The form has one field: every refusal of the answer is about it.
+		if status, _ := classify(err); status == http.StatusUnprocessableEntity {
+			f := dashForm{Answers: map[string]string{qid: text}}
+			f.Errors.Add("answer-"+qid, "%s", upperFirst(s.locale(c).Error(err)))
 			s.renderDashboard(c, http.StatusUnprocessableEntity, f)
 			return
 		}
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, dashboardURL(c, "#q-"+qid), "Answer published: every recipient can read it now.")
+	redirectFlash(c, dashboardURL(c, "#q-"+qid), s.locale(c).T("dash.flash_answered"))
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -30,6 +29,7 @@ type gateLine struct {
 // deptLine is one department's bar.
 type deptLine struct {
 	briefing.DepartmentReadiness
+	Name    string // the department as the reader's language names it (deptLabel)
 	Bar     barView
 	Missing string
 }
@@ -83,7 +83,7 @@ type dashboardView struct {
 func (s *Server) dashboardPage(c *gin.Context) { s.renderDashboard(c, http.StatusOK, dashForm{}) }
 
 func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
-	u, loc, now := currentUser(c), s.locale(c).Zone, s.st.Now().UTC()
+	u, l, now := currentUser(c), s.locale(c), s.st.Now().UTC()
 	a, r, err := s.st.Readiness(c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
@@ -116,22 +116,22 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		s.render(c, status, "dashboard", a.Title, "announcements", v)
 		return
 	}
-	fmtTime := func(v any) string { return s.locale(c).Time(timeOf(v)) }
 	v.Need = ackNeeded(r.Threshold, r.Recipients)
 	v.Missing = max(0, v.Need-r.Acknowledged)
-	v.Overall = newBar(r.ReadRatio, r.AckRatio, &r.Threshold,
-		fmt.Sprintf("%s of %s acknowledged (%s); %s read; %s needed", thousands(r.Acknowledged), thousands(r.Recipients),
-			percentDown(r.AckRatio), percentDown(r.ReadRatio), percentDown(r.Threshold)))
-	v.Gates = gateChecklist(a, r, v.Need, now, fmtTime)
+	v.Overall = newBar(r.ReadRatio, r.AckRatio, &r.Threshold, l.T("dash.bar_overall",
+		"Acked", r.Acknowledged, "Recipients", r.Recipients,
+		"AckPct", l.Pct(r.AckRatio), "ReadPct", l.Pct(r.ReadRatio), "NeedPct", l.Pct(r.Threshold)))
+	v.Gates = gateChecklist(a, r, v.Need, now, l)
 	for _, d := range r.Departments {
-		line := deptLine{DepartmentReadiness: d, Bar: newBar(d.ReadRatio, d.AckRatio, r.DepartmentThreshold,
-			fmt.Sprintf("%s: %s of %s acknowledged, %s read", deptName(d.Department), percentDown(d.AckRatio), thousands(d.Recipients), percentDown(d.ReadRatio)))}
+		line := deptLine{DepartmentReadiness: d, Name: deptLabel(l, d.Department)}
+		line.Bar = newBar(d.ReadRatio, d.AckRatio, r.DepartmentThreshold, l.T("dash.bar_department",
+			"Department", line.Name, "AckPct", l.Pct(d.AckRatio), "Recipients", d.Recipients, "ReadPct", l.Pct(d.ReadRatio)))
 		if t := r.DepartmentThreshold; t != nil && !d.Met {
-			line.Missing = fmt.Sprintf("%s more needed for %s", thousands(ackNeeded(*t, d.Recipients)-d.Acknowledged), percentDown(*t))
+			line.Missing = l.T("dash.department_missing", "N", ackNeeded(*t, d.Recipients)-d.Acknowledged, "Pct", l.Pct(*t))
 		}
 		v.Depts = append(v.Depts, line)
 	}
-	if v.Chart, err = s.chart(a, r, v.Need, now, loc); err != nil {
+	if v.Chart, err = s.chart(a, r, v.Need, now, l); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -152,7 +152,7 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 	for _, ch := range v.Channels {
 		byID[ch.ID] = ch
 	}
-	v.Deliveries = deliveryRows(a, ds, byID, now, func(t time.Time) string { return t.In(loc).Format("15:04:05") })
+	v.Deliveries = deliveryRows(a, ds, byID, now, l)
 	if v.Checks, err = s.st.Checks(a.ID); err != nil {
 		s.fail(c, err)
 		return
@@ -173,7 +173,7 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 	})
 	v.Unanswered = r.UnansweredQuestions
 	if t := a.LastRemindedAt; t != nil {
-		v.LastRemind = fmtTime(t) + " (" + inAbout(now, *t) + ")"
+		v.LastRemind = timeAndDistance(l, now, *t)
 	}
 	if v.People.Denied == "" {
 		// The pace is shown as a disabled button, not hidden.
@@ -181,148 +181,126 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		err := briefing.CanRemind(a, scope, now)
 		v.CanRemind = err == nil || errors.Is(err, briefing.ErrRateLimited)
 		if next := a.NextReminder(scope.Department); now.Before(next) {
-			v.NextRemind = fmtTime(next) + " (" + inAbout(now, next) + ")"
+			v.NextRemind = timeAndDistance(l, now, next)
 		}
 	}
 	if next, ok := briefing.NextScheduledReminder(a); ok {
-		v.NextScheduled = fmtTime(next.At) + " (" + inAbout(now, next.At) + ")"
+		v.NextScheduled = timeAndDistance(l, now, next.At)
 		if next.Deadline {
-			v.NextScheduled += ", a day before the deadline"
+			v.NextScheduled = l.T("dash.next_scheduled_deadline", "When", v.NextScheduled)
 		}
 	}
 	if briefing.EmbargoHolds(a, now) != nil {
-		v.ReleaseBlocked = "The embargo holds until " + fmtTime(a.Policy.NotBefore) + ": a manual release becomes possible then."
+		v.ReleaseBlocked = l.T("dash.release_blocked", "Time", l.Time(*a.Policy.NotBefore))
 	}
-	v.Reason = releaseReason(a.ReleaseReason)
+	v.Reason = releaseReason(l, a.ReleaseReason)
 	s.render(c, status, "dashboard", a.Title, "announcements", v)
 }
 
-func releaseReason(r string) string {
-	switch r {
-	case "threshold":
-		return "the gate opened: enough staff acknowledged"
-	case "manual":
-		return "released by hand"
-	case "deadline":
-		return "released at the deadline"
-	case briefing.ReasonEmbargo:
-		return "released when the embargo passed: enough staff had acknowledged before"
-	}
-	return r
-}
-
 // gateChecklist writes the release gate as a checklist with what is still missing.
-func gateChecklist(a *briefing.Announcement, r briefing.Readiness, need int, now time.Time, at func(any) string) []gateLine {
+func gateChecklist(a *briefing.Announcement, r briefing.Readiness, need int, now time.Time, l *i18n.Locale) []gateLine {
 	var out []gateLine
-	th := gateLine{Met: r.Gates.ThresholdMet, Label: percentDown(r.Threshold) + " of recipients acknowledge"}
+	th := gateLine{Met: r.Gates.ThresholdMet, Label: l.T("dash.gate_threshold", "Pct", l.Pct(r.Threshold))}
 	if th.Met {
-		th.Detail = fmt.Sprintf("Met: %s of %s acknowledged (%s).", thousands(r.Acknowledged), thousands(r.Recipients), percentDown(r.AckRatio))
+		th.Detail = l.T("dash.gate_threshold_met", "Acked", r.Acknowledged, "Recipients", r.Recipients, "Pct", l.Pct(r.AckRatio))
 	} else {
-		missing := need - r.Acknowledged
-		th.Detail = fmt.Sprintf("%s more acknowledgement%s needed: %s of %s so far, %s needed.",
-			thousands(missing), pluralS(missing), thousands(r.Acknowledged), thousands(r.Recipients), thousands(need))
+		th.Detail = l.T("dash.gate_threshold_missing", "Count", need-r.Acknowledged,
+			"Acked", r.Acknowledged, "Recipients", r.Recipients, "Need", need)
 	}
 	out = append(out, th)
 	if t := r.DepartmentThreshold; t != nil {
-		d := gateLine{Met: r.Gates.DepartmentsMet, Label: "Every department reaches " + percentDown(*t)}
+		d := gateLine{Met: r.Gates.DepartmentsMet, Label: l.T("dash.gate_departments", "Pct", l.Pct(*t))}
 		if d.Met {
 			n := 0
 			for _, dr := range r.Departments {
 				n += max(1, dr.Merged)
 			}
-			d.Detail = "Met in all " + thousands(n) + " departments."
+			d.Detail = l.T("dash.gate_departments_met", "Count", n)
 		} else {
 			var behind []string
 			for _, dr := range r.Departments {
 				if !dr.Met {
-					behind = append(behind, fmt.Sprintf("%s at %s of %s", deptName(dr.Department), percentDown(dr.AckRatio), percentDown(*t)))
+					behind = append(behind, l.T("dash.gate_department_behind",
+						"Department", deptLabel(l, dr.Department), "Pct", l.Pct(dr.AckRatio), "Need", l.Pct(*t)))
 				}
 			}
 			d.Detail = strings.Join(behind, "; ") + "."
 		}
 		out = append(out, d)
 	}
-	e := gateLine{Met: r.Gates.EmbargoPassed, Label: "Embargo"}
+	e := gateLine{Met: r.Gates.EmbargoPassed, Label: l.T("dash.gate_embargo")}
 	switch nb := a.Policy.NotBefore; {
 	case nb == nil:
-		e.Detail = "No embargo: it may go out as soon as the rest is met."
+		e.Detail = l.T("dash.gate_embargo_none")
 	case e.Met:
-		e.Detail = "Passed " + at(nb) + "."
+		e.Detail = l.T("dash.gate_embargo_passed", "Time", l.Time(*nb))
 	default:
-		e.Detail = "Embargo until " + at(nb) + " (" + inAbout(now, *nb) + "): nothing goes out before."
+		e.Detail = l.T("dash.gate_embargo_holds", "Time", l.Time(*nb), "In", inAbout(l, now, *nb))
 	}
 	out = append(out, e)
 	if dl := a.Policy.Deadline; dl != nil {
-		then := "it keeps waiting for the threshold"
+		then := "dash.gate_deadline_hold"
 		if a.Policy.OnDeadline == briefing.DeadlineRelease {
-			then = "it is released anyway (never before the embargo)"
+			then = "dash.gate_deadline_release"
 		}
 		passed := !now.Before(*dl)
-		line := gateLine{Label: "Deadline", Detail: "At " + at(dl) + " (" + inAbout(now, *dl) + ") " + then + "."}
+		line := gateLine{Label: l.T("dash.gate_deadline"), Detail: l.T(then, "Time", l.Time(*dl), "In", inAbout(l, now, *dl))}
 		switch {
 		case passed && a.Policy.OnDeadline == briefing.DeadlineRelease:
 			line.Met = true // the deadline opens the gate (the embargo still holds)
 		case passed:
 			// A held deadline opens nothing: it is not "met", it is over.
-			line.Label = "Deadline passed"
-			line.Detail = "Passed " + at(dl) + ": it keeps waiting for the threshold."
+			line.Label = l.T("dash.gate_deadline_passed")
+			line.Detail = l.T("dash.gate_deadline_passed_hold", "Time", l.Time(*dl))
 		}
 		out = append(out, line)
 	}
 	return out
 }
 
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 // chart draws the acknowledgement curve with the threshold and, while the
 // threshold is not met, the estimate at the current pace.
-func (s *Server) chart(a *briefing.Announcement, r briefing.Readiness, need int, now time.Time, loc *time.Location) (chartView, error) {
+func (s *Server) chart(a *briefing.Announcement, r briefing.Readiness, need int, now time.Time, l *i18n.Locale) (chartView, error) {
 	points, err := s.st.AckCurve(a.ID, 240)
 	if err != nil || a.PublishedAt == nil {
 		return chartView{}, err
 	}
 	ch := curveChart{Points: points, Start: *a.PublishedAt, Now: now, Recipients: r.Recipients, Need: need,
-		Threshold: r.Threshold, NotBefore: a.Policy.NotBefore, Loc: loc}
+		Threshold: r.Threshold, NotBefore: a.Policy.NotBefore, L: l}
 	if a.ReleasedAt != nil && a.State != briefing.StateBriefing {
 		ch.Now = *a.ReleasedAt
-		if l := lastCurveAt(points); l.After(ch.Now) {
-			ch.Now = l
+		if last := lastCurveAt(points); last.After(ch.Now) {
+			ch.Now = last
 		}
 	}
 	var v chartView
 	eta, ok := estimateThreshold(points, *a.PublishedAt, now, need)
-	at := func(v any) string { return s.pages.cat.Locale(i18n.English, loc).Time(timeOf(v)) }
 	switch {
 	case r.Recipients == 0:
 	case r.Acknowledged >= need && ok:
-		v.Estimate = "The threshold was reached " + at(eta) + "."
+		v.Estimate = l.T("dash.estimate_reached", "Time", l.Time(eta))
 	case a.State != briefing.StateBriefing:
 	case ok:
 		ch.ETA = &eta
-		v.Estimate = "At the current pace the threshold is reached around " + at(eta) + " (" + inAbout(now, eta) + ")."
+		v.Estimate = l.T("dash.estimate", "Time", l.Time(eta), "In", inAbout(l, now, eta))
 		if dl := a.Policy.Deadline; dl != nil && eta.After(*dl) {
-			v.Estimate += " That is after the deadline."
+			v.Estimate += " " + l.T("dash.estimate_after_deadline")
 		}
 	default:
-		v.Estimate = "No acknowledgements yet, so there is no pace to estimate from."
+		v.Estimate = l.T("dash.estimate_none")
 	}
-	v.Summary = fmt.Sprintf("%s of %s recipients acknowledged since %s; the threshold asks for %s.",
-		thousands(r.Acknowledged), thousands(r.Recipients), at(a.PublishedAt), thousands(need))
+	v.Summary = l.T("dash.chart_summary", "Acked", r.Acknowledged, "Recipients", r.Recipients,
+		"Time", l.Time(*a.PublishedAt), "Need", need)
 	if r.Departed > 0 {
 		// Those who left are out of every figure above; say so, so that
 		// the numbers add up for someone who remembers the list.
-		v.Summary += fmt.Sprintf(" %s of the people briefed left since publish and no longer count.", thousands(r.Departed))
+		v.Summary += " " + l.T("dash.chart_departed", "Count", r.Departed)
 	}
 	if t := a.ReceiptsErasedAt; t != nil {
 		// Retention erased the times the curve is drawn from.
-		v.Estimate = "The time of each read and acknowledgement was erased " + at(t) + " (receipt retention): the counts stay, the curve is gone."
+		v.Estimate = l.T("dash.chart_erased", "Time", l.Time(*t))
 	}
-	title := "Acknowledgements over time. " + v.Summary + " " + v.Estimate
+	title := strings.TrimSpace(l.T("dash.chart_title") + ". " + v.Summary + " " + v.Estimate)
 	v.Wide, v.Narrow = ch.svg(900, 300, title), ch.svg(360, 240, title)
 	return v, nil
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +12,7 @@ import (
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/briefing/i18n"
 	"firsthand/store"
 )
 
@@ -274,11 +277,24 @@ func TestPageDashboardShowsNextReminder(t *testing.T) {
 	a := newPgApp(t)
 	o := a.org()
 	every := 24
+	a.berlin()
 	ann := a.published(o, "Paced", briefing.Policy{RemindEveryHours: &every}, nil, "Sales")
-	r := a.send(&o.author, http.MethodGet, "/announcements/"+ann.ID, nil, "", "Europe/Berlin")
+	r := a.get(o.author, "/announcements/"+ann.ID)
 	pgWant(t, "dashboard", r, http.StatusOK)
 	next := ann.PublishedAt.Add(24 * time.Hour)
 	pgContains(t, "dashboard", r.Body, "data-next-reminder>Next reminder "+when(t, "Europe/Berlin")(next))
+}
+
+// berlin makes Europe/Berlin the organisation's time zone: the zone of
+// every reader who has not chosen their own.
+func (a *pgApp) berlin() {
+	a.t.Helper()
+	if _, err := a.st.UpdateSettings("test", func(set *briefing.Settings) error {
+		set.TimeZone = "Europe/Berlin"
+		return nil
+	}); err != nil {
+		a.t.Fatal(err)
+	}
 }
 
 func mustZone(t *testing.T, name string) *time.Location {
@@ -295,7 +311,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 func TestGateChecklistHeldDeadline(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	past := now.Add(-time.Hour)
-	at := when(t, "UTC")
+	l := localeIn(t, i18n.English, "UTC")
 	for _, tt := range []struct {
 		on   briefing.OnDeadline
 		met  bool
@@ -305,7 +321,7 @@ func TestGateChecklistHeldDeadline(t *testing.T) {
 		{briefing.DeadlineRelease, true, "released anyway"},
 	} {
 		a := &briefing.Announcement{State: briefing.StateBriefing, Policy: briefing.Policy{Threshold: 0.8, Deadline: &past, OnDeadline: tt.on}}
-		lines := gateChecklist(a, briefing.Readiness{Threshold: 0.8, Recipients: 10}, 8, now, at)
+		lines := gateChecklist(a, briefing.Readiness{Threshold: 0.8, Recipients: 10}, 8, now, l)
 		dl := lines[len(lines)-1]
 		if dl.Met != tt.met || !strings.Contains(dl.Detail, tt.want) {
 			t.Errorf("%s: deadline line = %+v, want met %v and %q", tt.on, dl, tt.met, tt.want)
@@ -335,4 +351,232 @@ func TestPageDashboardCSVFollowsTheTab(t *testing.T) {
 		t.Errorf("the not-acknowledged CSV:\n%s", open.Body)
 	}
 	pgContains(t, "default tab", a.get(o.author, path).Body, `receipts.csv?status=open"`)
+}
+
+// germanReader is the browser header of a reader who reads German.
+var germanReader = map[string]string{"Accept-Language": "de-DE,de;q=0.9"}
+
+// germanOrg is a company of 1,200 recipients in Berlin's time zone, with
+// German departments: Vertrieb 1,000 (its manager among them), Lager 190,
+// Einkauf 6, Recht 3 (its manager among them) and Empfang 1, and an author
+// in Kommunikation outside the audience. It returns the ids of the staff
+// imported, in the order above.
+func (a *pgApp) germanOrg() (author, manager, lawyer pgUser, staff []string) {
+	a.t.Helper()
+	a.berlin()
+	author = a.member("paula@example.com", "Kommunikation", briefing.RoleAuthor)
+	manager = a.member("martin@example.com", "Vertrieb", briefing.RoleManager)
+	lawyer = a.member("rita@example.com", "Recht", briefing.RoleManager)
+	var rows []store.ImportRow
+	for _, d := range []struct {
+		dept string
+		n    int
+	}{{"Vertrieb", 999}, {"Lager", 190}, {"Einkauf", 6}, {"Recht", 2}, {"Empfang", 1}} {
+		for range d.n {
+			i := len(rows) + 1
+			rows = append(rows, store.ImportRow{Line: i, User: briefing.User{
+				Email: fmt.Sprintf("person%d@example.com", i), Name: fmt.Sprintf("Person %d", i), Department: d.dept}})
+		}
+	}
+	res, err := a.st.ImportUsers(rows, "test")
+	if err != nil || len(res.Errors) > 0 {
+		a.t.Fatalf("ImportUsers: %v %v", res.Errors, err)
+	}
+	return author, manager, lawyer, res.CreatedIDs
+}
+
+// germanAnnouncement publishes an announcement written in German to the
+// whole of germanOrg: an embargo in January (always winter time in
+// Berlin), a deadline after it, daily reminders and a channel, with a few
+// acknowledgements and a question.
+func (a *pgApp) germanAnnouncement(author pgUser, staff []string) *briefing.Announcement {
+	a.t.Helper()
+	now := time.Now().UTC()
+	embargo := time.Date(now.Year()+1, time.January, 15, 8, 0, 0, 0, time.UTC)
+	deadline := embargo.Add(48 * time.Hour)
+	every := 24
+	ch := a.webhookChannel("Partnersystem")
+	ann := &briefing.Announcement{AuthorID: author.ID, Title: "Neue Preisliste", Summary: "Die Preise ändern sich.",
+		Body:     "Ab Januar gilt die neue **Preisliste**.",
+		Audience: briefing.Audience{Departments: []string{"Vertrieb", "Lager", "Einkauf", "Recht", "Empfang"}},
+		Policy: briefing.Policy{Threshold: 0.9, NotBefore: &embargo, Deadline: &deadline, OnDeadline: briefing.DeadlineRelease,
+			RemindEveryHours: &every},
+		Channels: []briefing.ChannelText{{ChannelID: ch.ID}}}
+	if err := a.st.CreateAnnouncement(ann, "test"); err != nil {
+		a.t.Fatal(err)
+	}
+	p, err := a.st.Publish(ann.ID, "test")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for _, id := range staff[:5] {
+		if _, err := a.st.Acknowledge(p.ID, id); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	if _, err := a.st.Ask(p.ID, staff[0], "Gilt die alte Preisliste für laufende Verträge?"); err != nil {
+		a.t.Fatal(err)
+	}
+	return p
+}
+
+// TestPageDashboardSpeaksGerman: the dashboard of a published announcement
+// for a German reader is German throughout, with Berlin's time named MEZ,
+// German numbers and shares; without the header it stays English.
+func TestPageDashboardSpeaksGerman(t *testing.T) {
+	a := newPgApp(t)
+	author, manager, _, staff := a.germanOrg()
+	ann := a.germanAnnouncement(author, staff)
+	path := "/announcements/" + ann.ID
+	de, en := localeIn(t, i18n.German, "Europe/Berlin"), localeIn(t, i18n.English, "Europe/Berlin")
+	embargo := de.Time(*ann.Policy.NotBefore)
+	if !strings.HasSuffix(embargo, " MEZ") {
+		t.Fatalf("the embargo in Berlin is %q, want it in MEZ", embargo)
+	}
+
+	for _, u := range []pgUser{author, manager} {
+		r := a.sendWith(u, http.MethodGet, path, germanReader)
+		pgWant(t, "German dashboard", r, http.StatusOK)
+		pgGerman(t, "dashboard as "+u.Email, r.Body)
+		pgContains(t, "German dashboard as "+u.Email, r.Body,
+			"Bedingungen für die Veröffentlichung",
+			"An die Belegschaft gesendet am "+de.Time(*ann.PublishedAt),
+			`data-r="recipients">1.200<`, // the whole company, German thousands
+			"90\u00a0%",                  // the threshold, a German share
+			"Noch 1.075 Bestätigungen nötig: bisher 5 von 1.200, nötig sind 1.080.",
+			"Sperrfrist bis "+embargo+" (in ", " Tagen): Vorher geht nichts hinaus.",
+			"Nach Abteilung", "Vertrieb", "Bestätigungen im Zeitverlauf", "Schwelle 90\u00a0% · 1.080",
+			"Nächste Erinnerung am ", "Kanäle", "Noch nichts gesendet",
+			"Fragen der Belegschaft", "1 Frage zu beantworten")
+	}
+	r := a.sendWith(author, http.MethodGet, path, germanReader)
+	pgContains(t, "German dashboard, the author's", r.Body, "Personen filtern", "Nicht bestätigt <span class=\"count\">1.195</span>",
+		"Die 1.195 Personen erinnern, die noch nicht bestätigt haben", "Korrekturen", "Zurückziehen", `lang="de"`)
+	r = a.sendWith(manager, http.MethodGet, path, germanReader)
+	pgContains(t, "German dashboard, the manager's", r.Body, "Personen in Vertrieb", "Als Führungskraft sehen Sie Ihre eigene Abteilung.",
+		"Jetzt veröffentlichen", "Die Sperrfrist gilt bis "+embargo)
+
+	// The same page without the header: English, the same zone.
+	r = a.get(author, path)
+	pgWant(t, "English dashboard", r, http.StatusOK)
+	pgContains(t, "English dashboard", r.Body, `<html lang="en">`, "Release gate", "Published "+en.Time(*ann.PublishedAt),
+		`data-r="recipients">1,200<`, "1,075 more acknowledgements needed: 5 of 1,200 so far, 1,080 needed.",
+		"Embargo until "+en.Time(*ann.Policy.NotBefore)+" (in ", " CET")
+	if strings.Contains(r.Body, "Bestätigung") {
+		t.Errorf("the English dashboard speaks German")
+	}
+}
+
+// TestPageDashboardSpeaksGermanInWorksCouncilMode: in works-council mode
+// a German reader sees the merged line as "Sonstige Abteilungen" (the page
+// keeps the API's name in data-dept), the notice in German, and a manager
+// of a merged department is told so in German.
+func TestPageDashboardSpeaksGermanInWorksCouncilMode(t *testing.T) {
+	a := newPgApp(t)
+	if _, err := a.st.UpdateSettings("test", func(set *briefing.Settings) error {
+		set.Privacy, set.MinGroup = briefing.PrivacyAggregate, 10
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	author, manager, lawyer, staff := a.germanOrg()
+	ann := a.germanAnnouncement(author, staff)
+	path := "/announcements/" + ann.ID
+	for _, u := range []pgUser{author, manager, lawyer} {
+		r := a.sendWith(u, http.MethodGet, path, germanReader)
+		pgWant(t, "works-council dashboard", r, http.StatusOK)
+		pgGerman(t, "works-council dashboard as "+u.Email, r.Body)
+		pgContains(t, "works-council dashboard as "+u.Email, r.Body,
+			"Im Betriebsratsmodus gesendet", "weniger als 10 Empfängern",
+			`data-dept="Other departments"`, "Sonstige Abteilungen", "(3 Abteilungen)",
+			`data-r="recipients">1.200<`, "90\u00a0%", " MEZ")
+		for _, leak := range []string{"person1@example.com", `class="dept-name">Other departments`} {
+			if strings.Contains(r.Body, leak) {
+				t.Errorf("works-council dashboard as %s shows %q", u.Email, leak)
+			}
+		}
+	}
+	r := a.sendWith(author, http.MethodGet, path, germanReader)
+	pgContains(t, "works-council dashboard, the author's", r.Body, `<option value="Vertrieb"`, "Alle Abteilungen",
+		"Die 1.195 Personen erinnern, die noch nicht bestätigt haben")
+	r = a.sendWith(manager, http.MethodGet, path, germanReader)
+	pgContains(t, "works-council dashboard, the Vertrieb manager's", r.Body,
+		"Die 995 Personen in Vertrieb erinnern, die noch nicht bestätigt haben")
+	r = a.sendWith(lawyer, http.MethodGet, path, germanReader)
+	pgContains(t, "works-council dashboard, the Recht manager's", r.Body,
+		"Recht hat weniger als 10 Empfänger: Die Abteilung zählt unter „Sonstige Abteilungen“")
+
+	r = a.get(author, path)
+	pgContains(t, "English works-council dashboard", r.Body, "Published in works-council mode", `class="dept-name">Other departments`, "(3 departments)")
+}
+
+// postGerman posts a form as a German reader and reads the flash note.
+func (a *pgApp) postGerman(u pgUser, path string, form url.Values) pgResp {
+	a.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, a.ts.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", germanReader["Accept-Language"])
+	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: u.session})
+	res, err := a.client.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	r := pgResp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
+	for _, ck := range res.Cookies() {
+		if ck.Name == flashCookie && ck.MaxAge > 0 {
+			r.Flash, _ = url.QueryUnescape(ck.Value)
+		}
+	}
+	return r
+}
+
+// TestPageDashboardFormsAnswerInGerman: the notes after the dashboard's
+// forms, and a refusal next to a field, are in the reader's language.
+func TestPageDashboardFormsAnswerInGerman(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	ch := a.webhookChannel("Partnersystem")
+	ann := a.published(o, "Gründe", briefing.Policy{Threshold: 1}, []briefing.ChannelText{{ChannelID: ch.ID}}, "Sales")
+	path := "/announcements/" + ann.ID
+	flash := func(what string, r pgResp, want string) {
+		t.Helper()
+		pgWant(t, what, r, http.StatusSeeOther)
+		if !strings.Contains(r.Flash, want) {
+			t.Errorf("%s: got the note %q, want %q", what, r.Flash, want)
+		}
+	}
+
+	flash("remind", a.postGerman(o.manager, path+"/remind", nil),
+		"Keine E-Mail gesendet: SMTP ist nicht eingerichtet. Die 4 Personen in Sales, die noch nicht bestätigt haben,")
+	flash("remind again", a.postGerman(o.manager, path+"/remind", nil), "Nicht gesendet: ")
+
+	r := a.postGerman(o.manager, path+"/release", url.Values{"reason": {"  "}})
+	pgWant(t, "release without reason", r, http.StatusUnprocessableEntity)
+	pgContains(t, "release without reason", r.Body, `<html lang="de">`, `id="release_reason-err"`, "Jetzt veröffentlichen")
+
+	q, err := a.st.Ask(ann.ID, o.sales[0].ID, "Gilt der alte Tarif noch?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flash("answer", a.postGerman(o.author, path+"/questions/"+q.ID+"/answer", url.Values{"text": {"Bis Ende März."}}),
+		"Antwort gespeichert: Alle Empfänger können sie jetzt lesen.")
+	flash("correction", a.postGerman(o.author, path+"/revisions", url.Values{"title": {ann.Title}, "summary": {ann.Summary},
+		"body": {ann.Body + "!"}, "note": {"Satzzeichen"}}), "Korrigiert: Version 2. Die Empfänger sehen Ihren Hinweis.")
+	flash("release", a.postGerman(o.manager, path+"/release", url.Values{"reason": {"Start vorgezogen"}}), "Manuell veröffentlicht.")
+	ds, err := a.st.Deliveries(ann.ID)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries: %v, %v", ds, err)
+	}
+	if _, err := a.st.RecordAttempt(ds[0].ID, store.Attempt{Err: errors.New("503"), GiveUp: true}); err != nil {
+		t.Fatal(err)
+	}
+	r = a.sendWith(o.author, http.MethodGet, path, germanReader)
+	pgContains(t, "failed delivery", r.Body, `dstate-failed">fehlgeschlagen<`, "Erneut senden", "1 Versuch.")
+	flash("retry", a.postGerman(o.author, path+"/deliveries/"+ds[0].ID+"/retry", nil), "Partnersystem wird jetzt erneut gesendet.")
+	flash("withdraw", a.postGerman(o.author, path+"/withdraw", url.Values{"reason": {"Falsche Preise"}}), "Zurückgezogen.")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 	"firsthand/store"
 )
 
@@ -23,22 +24,28 @@ type peopleTab struct {
 	Current            bool
 }
 
+// deptOption is a department to filter by: its name as stored (the
+// value) and as the reader's language shows it.
+type deptOption struct{ Value, Name string }
+
 // peopleView is the list of recipients, by default those who have not
 // acknowledged yet.
 type peopleView struct {
 	Status, Department string
-	Scoped             bool // a manager: their own department only
+	DepartmentName     string // Department as the reader's language names it
+	Scoped             bool   // a manager: their own department only
 	// Denied is why the person sees no list at all (a manager without a
 	// department); the readiness above stays theirs to see.
 	Denied      string
 	Tabs        []peopleTab
 	List        []briefing.Receipt
 	Next        string
-	Departments []string
+	Departments []deptOption
 	Open        int // not acknowledged, in scope: who a reminder reaches
 	CSV         string
 	// Aggregate: published in works-council mode, the list shows nobody;
-	// TooSmall: the department in scope is merged into Other departments.
+	// TooSmall: the department in scope is merged into the
+	// briefing.OtherDepartments line.
 	Aggregate, TooSmall bool
 	MinGroup            int
 }
@@ -50,21 +57,21 @@ var errPageFull = errors.New("page full")
 // without a department) is a note, not an error page: readiness is not a
 // list of people.
 func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Readiness) (peopleView, error) {
-	u := currentUser(c)
+	u, l := currentUser(c), s.locale(c)
 	p := peopleView{Status: c.DefaultQuery("status", "open")}
 	if !briefing.PersonLevelVisible(a) {
-		return aggregatePeople(p, u, a, r, c.Query("department"))
+		return aggregatePeople(p, u, l, a, r, c.Query("department"))
 	}
 	scope, err := briefing.ReceiptScope(u, a, c.Query("department"))
 	if err != nil {
 		if c.Query("department") == "" && errors.Is(err, briefing.ErrForbidden) {
-			p.Denied, p.Scoped = upperFirst(briefing.ErrorMessage(err))+".", true
+			p.Denied, p.Scoped = asSentence(l.Error(err)), true
 			return p, nil
 		}
 		return p, err
 	}
 	dept := scope.Department
-	p.Department, p.Scoped = dept, scope.Fixed
+	p.Department, p.DepartmentName, p.Scoped = dept, deptLabel(l, dept), scope.Fixed
 	counts := briefing.Counts{Recipients: r.Recipients, Read: r.Read, Acknowledged: r.Acknowledged}
 	if !scope.All() {
 		counts = briefing.Counts{}
@@ -76,7 +83,7 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 	}
 	if !p.Scoped {
 		for _, d := range r.Departments {
-			p.Departments = append(p.Departments, d.Department)
+			p.Departments = append(p.Departments, deptOption{d.Department, deptLabel(l, d.Department)})
 		}
 	}
 	p.Open = counts.Recipients - counts.Acknowledged
@@ -85,10 +92,10 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 		base += "department=" + url.QueryEscape(dept) + "&"
 	}
 	for _, t := range []peopleTab{
-		{Status: "open", Label: "Not acknowledged", Count: p.Open},
-		{Status: "pending", Label: "Not read", Count: counts.Recipients - counts.Read},
-		{Status: "read", Label: "Read, not acknowledged", Count: counts.Read - counts.Acknowledged},
-		{Status: "acknowledged", Label: "Acknowledged", Count: counts.Acknowledged},
+		{Status: "open", Label: l.T("dash.tab_open"), Count: p.Open},
+		{Status: "pending", Label: l.T("dash.tab_pending"), Count: counts.Recipients - counts.Read},
+		{Status: "read", Label: l.T("dash.tab_read"), Count: counts.Read - counts.Acknowledged},
+		{Status: "acknowledged", Label: l.T("dash.tab_acknowledged"), Count: counts.Acknowledged},
 	} {
 		t.URL, t.Current = base+"status="+t.Status+"#people", t.Status == p.Status
 		p.Tabs = append(p.Tabs, t)
@@ -135,7 +142,7 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 // only the count a reminder reaches in the viewer's briefing.ReminderScope,
 // and only departments shown on their own (r is the merged view) to
 // choose from.
-func aggregatePeople(p peopleView, u *briefing.User, a *briefing.Announcement, r briefing.Readiness, requested string) (peopleView, error) {
+func aggregatePeople(p peopleView, u *briefing.User, l *i18n.Locale, a *briefing.Announcement, r briefing.Readiness, requested string) (peopleView, error) {
 	p.Aggregate, p.MinGroup = true, a.MinGroup
 	scope, err := briefing.ReminderScope(u, a, requested, r)
 	if err != nil {
@@ -143,14 +150,14 @@ func aggregatePeople(p peopleView, u *briefing.User, a *briefing.Announcement, r
 		case !errors.Is(err, briefing.ErrForbidden):
 			return p, err
 		case scope.Department == "" && requested == "":
-			p.Denied, p.Scoped = upperFirst(briefing.ErrorMessage(err))+".", true
+			p.Denied, p.Scoped = asSentence(l.Error(err)), true
 			return p, nil
 		case scope.Department == "":
 			return p, err
 		}
 		p.TooSmall = true
 	}
-	p.Department, p.Scoped = scope.Department, scope.Fixed
+	p.Department, p.DepartmentName, p.Scoped = scope.Department, deptLabel(l, scope.Department), scope.Fixed
 	if scope.All() {
 		p.Open = r.Recipients - r.Acknowledged
 	}
@@ -159,7 +166,7 @@ func aggregatePeople(p peopleView, u *briefing.User, a *briefing.Announcement, r
 			continue
 		}
 		if !p.Scoped {
-			p.Departments = append(p.Departments, d.Department)
+			p.Departments = append(p.Departments, deptOption{d.Department, deptLabel(l, d.Department)})
 		}
 		if !scope.All() && d.Department == scope.Department {
 			p.Open = d.Recipients - d.Acknowledged

@@ -84,15 +84,15 @@ func (s *Server) reviseFormPost(c *gin.Context) {
 			field = "revise_note"
 		}
 		df := dashForm{Revise: &f}
-		df.Errors.Add(field, "%s", upperFirst(body.Message))
+		df.Errors.Add(field, "%s", upperFirst(s.locale(c).Error(err)))
 		s.renderDashboard(c, status, df)
 		return
 	}
-	msg := "Corrected: version " + thousands(ch.Version) + ". Recipients see the note."
+	id := "dash.flash_corrected"
 	if ch.Material {
-		msg = "Changed: version " + thousands(ch.Version) + ". Every recipient is asked to acknowledge it again."
+		id = "dash.flash_changed"
 	}
-	redirectFlash(c, dashboardURL(c, ""), msg)
+	redirectFlash(c, dashboardURL(c, ""), s.locale(c).T(id, "Version", ch.Version))
 }
 
 // normalizeNewlines makes a textarea's CRLF the LF the API stores.

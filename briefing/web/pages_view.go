@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -103,11 +105,14 @@ func (e *formErrors) addDomain(err error, fields map[string]string, fallback str
 	return true
 }
 
+// upperFirst capitalises the first letter, which may take more than a
+// byte ("über" is "Über", not a broken character).
 func upperFirst(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // thousands writes a count the way people read it: 1,200.
@@ -136,34 +141,6 @@ func deptName(d string) string {
 		return "No department"
 	}
 	return d
-}
-
-// inAbout says how far away t is, in words: "in 3 h 5 min", "2 days ago".
-func inAbout(now, t time.Time) string {
-	d := t.Sub(now)
-	past := d < 0
-	if past {
-		d = -d
-	}
-	var s string
-	switch {
-	case d < time.Minute:
-		return "now"
-	case d < time.Hour:
-		s = fmt.Sprintf("%d min", int(d.Minutes()))
-	case d < 48*time.Hour:
-		h, m := int(d.Hours()), int(d.Minutes())%60
-		s = fmt.Sprintf("%d h", h)
-		if m > 0 && h < 10 {
-			s += fmt.Sprintf(" %d min", m)
-		}
-	default:
-		s = fmt.Sprintf("%d days", int(d.Hours()/24))
-	}
-	if past {
-		return s + " ago"
-	}
-	return "in " + s
 }
 
 // Forms for datetime-local inputs: minutes, and seconds for browsers that
