@@ -553,11 +553,12 @@ func TestPageDashboardFormsAnswerInGerman(t *testing.T) {
 
 	flash("remind", a.postGerman(o.manager, path+"/remind", nil),
 		"Keine E-Mail gesendet: SMTP ist nicht eingerichtet. Die 4 Personen in Sales, die noch nicht bestätigt haben,")
-	flash("remind again", a.postGerman(o.manager, path+"/remind", nil), "Nicht gesendet: ")
+	flash("remind again", a.postGerman(o.manager, path+"/remind", nil), "Nicht gesendet: Diese Personen wurden vor weniger als einer Stunde erinnert.")
 
 	r := a.postGerman(o.manager, path+"/release", url.Values{"reason": {"  "}})
 	pgWant(t, "release without reason", r, http.StatusUnprocessableEntity)
-	pgContains(t, "release without reason", r.Body, `<html lang="de">`, `id="release_reason-err"`, "Jetzt veröffentlichen")
+	pgGerman(t, "release without reason", r.Body)
+	pgContains(t, "release without reason", r.Body, `id="release_reason-err"`, "Bitte begründen Sie, warum Sie von Hand veröffentlichen", "Jetzt veröffentlichen")
 
 	q, err := a.st.Ask(ann.ID, o.sales[0].ID, "Gilt der alte Tarif noch?")
 	if err != nil {
