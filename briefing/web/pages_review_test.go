@@ -178,3 +178,20 @@ func TestPageReviewsInGerman(t *testing.T) {
 		t.Errorf("German rejection: got flash %q, want %q", r.Flash, want)
 	}
 }
+
+func TestRefusalIsASentence(t *testing.T) {
+	l := localeIn(t, "en", "UTC")
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{briefing.Conflict("it is in review"), "It is in review."},
+		{briefing.Conflict("über alles"), "Über alles."},
+		{briefing.Conflict("really?"), "Really?"},
+		{briefing.Conflict("done."), "Done."},
+	} {
+		if got := refusal(l, tc.err); got != tc.want {
+			t.Errorf("refusal(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
