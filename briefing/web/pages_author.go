@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 	"firsthand/store"
 )
 
@@ -42,8 +43,16 @@ func summarize(ds []*briefing.Delivery) deliverySummary {
 	return d
 }
 
-var stateTabs = []struct{ State, Label string }{
-	{"", "All"}, {"draft", "Drafts"}, {"review", "In review"}, {"approved", "Approved"}, {"briefing", "In briefing"}, {"released", "Released"}, {"withdrawn", "Withdrawn"},
+// stateTab is one filter of the announcements list.
+type stateTab struct{ State, Label string }
+
+// stateTabs are the list's filters in the reader's language.
+func stateTabs(l *i18n.Locale) []stateTab {
+	return []stateTab{
+		{"", l.T("author.tab_all")}, {"draft", l.T("author.tab_draft")}, {"review", l.T("author.tab_review")},
+		{"approved", l.T("author.tab_approved")}, {"briefing", l.T("author.tab_briefing")},
+		{"released", l.T("author.tab_released")}, {"withdrawn", l.T("author.tab_withdrawn")},
+	}
 }
 
 // announcementsPage lists announcements newest first with their state and,
@@ -62,6 +71,7 @@ func (s *Server) announcementsPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	l := s.locale(c)
 	rows := make([]announcementRow, 0, len(list))
 	unanswered := []announcementRow{}
 	for _, a := range list {
@@ -75,7 +85,7 @@ func (s *Server) announcementsPage(c *gin.Context) {
 			row.R, row.Unanswered = r, r.UnansweredQuestions
 			row.Need = ackNeeded(r.Threshold, r.Recipients)
 			row.Bar = newBar(r.ReadRatio, r.AckRatio, &r.Threshold,
-				percentDown(r.AckRatio)+" acknowledged, "+percentDown(r.ReadRatio)+" read; "+percentDown(r.Threshold)+" needed")
+				l.T("author.bar_label", "Ack", l.Pct(r.AckRatio), "Read", l.Pct(r.ReadRatio), "Need", l.Pct(r.Threshold)))
 			if a.State == briefing.StateReleased {
 				ds, err := s.st.Deliveries(a.ID)
 				if err != nil {
@@ -90,8 +100,8 @@ func (s *Server) announcementsPage(c *gin.Context) {
 		}
 		rows = append(rows, row)
 	}
-	s.render(c, http.StatusOK, "announcements", "Announcements", "announcements", gin.H{
-		"Rows": rows, "Next": next, "State": string(state), "Tabs": stateTabs, "Paged": c.Query("after") != "",
+	s.render(c, http.StatusOK, "announcements", l.T("author.list_title"), "announcements", gin.H{
+		"Rows": rows, "Next": next, "State": string(state), "Tabs": stateTabs(l), "Paged": c.Query("after") != "",
 		"Unanswered": unanswered,
 	})
 }

@@ -87,20 +87,61 @@ func (a *pgApp) member(email, dept string, roles ...briefing.Role) pgUser {
 	return pgUser{User: u, session: secret}
 }
 
+// send makes one request as u (nil: signed out). A reader's zone is their
+// own setting or the organisation's, no longer a cookie: tz, when given,
+// becomes the organisation's time zone (store.UpdateSettings) before the
+// request, and stays so for the rest of the test.
 func (a *pgApp) send(u *pgUser, method, path string, body io.Reader, contentType string, tz string) pgResp {
+	a.t.Helper()
+	if tz != "" {
+		a.zone(tz)
+	}
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	return a.do(u, method, path, body, h)
+}
+
+// zone makes tz the organisation's time zone.
+func (a *pgApp) zone(tz string) {
+	a.t.Helper()
+	if _, err := a.st.UpdateSettings("test", func(set *briefing.Settings) error {
+		set.TimeZone = tz
+		return nil
+	}); err != nil {
+		a.t.Fatalf("setting the organisation's zone to %q: %v", tz, err)
+	}
+}
+
+// germanBrowser is the Accept-Language of a browser set to German.
+const germanBrowser = "de-DE,de;q=0.9"
+
+// getIn is get from a browser that asks for lang (an Accept-Language).
+func (a *pgApp) getIn(u pgUser, lang, path string) pgResp {
+	a.t.Helper()
+	return a.do(&u, http.MethodGet, path, nil, http.Header{"Accept-Language": {lang}})
+}
+
+// postIn is post from a browser that asks for lang (an Accept-Language).
+func (a *pgApp) postIn(u pgUser, lang, path string, form url.Values) pgResp {
+	a.t.Helper()
+	return a.do(&u, http.MethodPost, path, strings.NewReader(form.Encode()),
+		http.Header{"Accept-Language": {lang}, "Content-Type": {"application/x-www-form-urlencoded"}})
+}
+
+// do makes one request as u with the given headers.
+func (a *pgApp) do(u *pgUser, method, path string, body io.Reader, h http.Header) pgResp {
 	a.t.Helper()
 	req, err := http.NewRequest(method, a.ts.URL+path, body)
 	if err != nil {
 		a.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	for k, vs := range h {
+		req.Header[k] = vs
 	}
 	if u != nil {
 		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: u.session})
-	}
-	if tz != "" {
-		req.AddCookie(&http.Cookie{Name: "tz", Value: url.QueryEscape(tz)})
 	}
 	res, err := a.client.Do(req)
 	if err != nil {
@@ -363,4 +404,66 @@ func TestPagePartiallyPublished(t *testing.T) {
 	r = a.get(o.author, "/announcements")
 	pgContains(t, "list after one channel failed", r.Body,
 		"Partially published: 1 channel failed", `href="/announcements/`+ann.ID+`#deliveries"`)
+}
+
+// TestPageAnnouncementsListInGerman: the list speaks German to a German
+// browser (tabs, counts, dates, shares, a reviewer's reason) and English
+// to the rest.
+func TestPageAnnouncementsListInGerman(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	rev := a.member("rita@example.com", "Recht", briefing.RoleReviewer)
+	ann := a.published(o, "Umzug nach Mitte", briefing.Policy{Threshold: 0.5}, nil, "Sales")
+	if _, err := a.st.Acknowledge(ann.ID, o.sales[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Ask(ann.ID, o.sales[1].ID, "Wohin kommt mein Schreibtisch?"); err != nil {
+		t.Fatal(err)
+	}
+	draft := &briefing.Announcement{AuthorID: o.author.ID, Title: "Neue Preisliste", Audience: briefing.Audience{All: true}}
+	if err := a.st.CreateAnnouncement(draft, "user:"+o.author.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Submit(draft.ID, o.author.User); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Reject(draft.ID, rev.User, "Bitte die Preise prüfen."); err != nil {
+		t.Fatal(err)
+	}
+
+	r := a.getIn(o.author, germanBrowser, "/announcements")
+	pgWant(t, "German list", r, http.StatusOK)
+	pgGerman(t, "German list", r.Body)
+	pgContains(t, "German list", r.Body, "<title>Meldungen · Firsthand</title>", "Neue Meldung", "Offene Fragen",
+		"Umzug nach Mitte</a>: 1 Frage", "1 Frage offen", "Im Briefing", "an 4 Personen gesendet",
+		"<strong>25\u00a0%</strong> bestätigt", "25\u00a0% gelesen", "50\u00a0% erforderlich",
+		"Entwurf, zuletzt gespeichert am ", "zurückgegeben: Bitte die Preise prüfen.", `aria-label="Nach Zustand filtern"`,
+		">Entwürfe</a>", ">Zurückgezogen</a>", "aria-label=\"25\u00a0% bestätigt, 25\u00a0% gelesen; 50\u00a0% erforderlich\"")
+
+	r = a.getIn(o.author, germanBrowser, "/announcements?state=withdrawn")
+	pgGerman(t, "German empty tab", r.Body)
+	pgContains(t, "German empty tab", r.Body, "In diesem Zustand gibt es keine Meldungen.")
+
+	r = a.get(o.author, "/announcements")
+	pgContains(t, "English list", r.Body, `<html lang="en">`, "Questions waiting for an answer", "Published ", "to 4 people",
+		"<strong>25%</strong> acknowledged", "sent back: Bitte die Preise prüfen.", ">Drafts</a>")
+}
+
+// TestPageChooseTypeInGerman: the choice of message type speaks German
+// (its page title is the editor's).
+func TestPageChooseTypeInGerman(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	press := a.webhookChannel("Presseverteiler")
+	intranet := a.webhookChannel("Intranet")
+	mt := &briefing.MessageType{Name: "Preisänderung", Channels: []string{press.ID, intranet.ID},
+		Audience: &briefing.Audience{Departments: []string{"Sales"}}}
+	if err := a.st.CreateMessageType(mt, "test"); err != nil {
+		t.Fatal(err)
+	}
+	r := a.getIn(o.author, germanBrowser, "/announcements/new")
+	pgWant(t, "German type choice", r, http.StatusOK)
+	pgGerman(t, "German type choice", r.Body)
+	pgContains(t, "German type choice", r.Body, "Neue Meldung: Worum geht es?", "Preisänderung", "2 Kanäle · für Sales")
+	pgContains(t, "English type choice", a.get(o.author, "/announcements/new").Body, "what kind of news is it?", "2 channels · for Sales")
 }

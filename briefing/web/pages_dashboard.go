@@ -98,7 +98,7 @@ func (s *Server) renderDashboard(c *gin.Context, status int, form dashForm) {
 		CanEdit:           u.Has(briefing.RoleAuthor) && briefing.CanEdit(a) == nil,
 		CanSubmit:         briefing.CanSubmit(u, a) == nil,
 		CanPublish:        u.Has(briefing.RoleAuthor) && briefing.CanPublish(a, required) == nil,
-		Review:            reviewFormsFor(u, a),
+		Review:            reviewFormsFor(s.locale(c), u, a),
 		CanRevise:         u.Has(briefing.RoleAuthor) && briefing.CanRevise(a, &briefing.Revision{}) == nil,
 		CanReviseMaterial: u.Has(briefing.RoleAuthor) && briefing.CanRevise(a, &briefing.Revision{Material: true}) == nil,
 		CanAnswer:         u.Has(briefing.RoleAuthor),

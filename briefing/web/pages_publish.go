@@ -119,8 +119,9 @@ func (s *Server) renderPublish(c *gin.Context, status int, msg string) {
 		s.fail(c, err)
 		return
 	}
+	l := s.locale(c)
 	if err := briefing.CanPublish(a, required); err != nil {
-		redirectFlash(c, "/announcements/"+a.ID, upperFirst(briefing.ErrorMessage(err))+".")
+		redirectFlash(c, "/announcements/"+a.ID, refusal(l, err))
 		return
 	}
 	v := publishView{A: a, Error: msg}
@@ -133,9 +134,9 @@ func (s *Server) renderPublish(c *gin.Context, status int, msg string) {
 		return
 	}
 	if v.Count.Total == 0 && v.Error == "" {
-		v.Error = "This audience reaches nobody yet. Go back to the editor and add departments, locations, roles or people."
+		v.Error = l.T("author.reaches_nobody")
 	}
-	s.render(c, status, "publish", "Publish: "+a.Title, "announcements", v)
+	s.render(c, status, "publish", l.T("author.publish_title", "Title", a.Title), "announcements", v)
 }
 
 // publishForm briefs the draft to its audience: POST only, after the
@@ -143,12 +144,12 @@ func (s *Server) renderPublish(c *gin.Context, status int, msg string) {
 func (s *Server) publishForm(c *gin.Context) {
 	a, err := s.st.Publish(c.Param("id"), actor(c))
 	if err != nil {
-		if status, body := classify(err); status == http.StatusUnprocessableEntity {
-			s.renderPublish(c, status, upperFirst(body.Message))
+		if status, _ := classify(err); status == http.StatusUnprocessableEntity {
+			s.renderPublish(c, status, refusal(s.locale(c), err))
 			return
 		}
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, "/announcements/"+a.ID, "Published: "+people(a.Recipients)+" "+hasHave(a.Recipients)+" it in their inbox now.")
+	redirectFlash(c, "/announcements/"+a.ID, s.locale(c).T("author.flash_published", "Count", a.Recipients))
 }

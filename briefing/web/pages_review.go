@@ -3,10 +3,14 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 )
 
 // The approval's pages: the review queue, one announcement as a reviewer
@@ -25,7 +29,7 @@ func (s *Server) reviewsPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "reviews", "Reviews", "reviews", reviewsView{Items: list})
+	s.render(c, http.StatusOK, "reviews", s.locale(c).T("author.reviews_title"), "reviews", reviewsView{Items: list})
 }
 
 // reviewView is one announcement in the reviewer's read-only view.
@@ -47,13 +51,14 @@ type reviewForms struct {
 	Errors                formErrors
 }
 
-// reviewFormsFor asks the rules which review buttons u gets for a.
-func reviewFormsFor(u *briefing.User, a *briefing.Announcement) reviewForms {
+// reviewFormsFor asks the rules which review buttons u gets for a; a
+// refusal is said in l's language.
+func reviewFormsFor(l *i18n.Locale, u *briefing.User, a *briefing.Announcement) reviewForms {
 	f := reviewForms{ID: a.ID, CanReject: briefing.CanReject(u, a) == nil}
 	err := briefing.CanApprove(u, a)
 	f.CanApprove = err == nil
 	if err != nil && f.CanReject { // in review, a reviewer, and still refused: their own item
-		f.NotYours = upperFirst(briefing.ErrorMessage(err)) + "."
+		f.NotYours = refusal(l, err)
 	}
 	return f
 }
@@ -75,7 +80,8 @@ func (s *Server) renderReview(c *gin.Context, status int, typed *reviewForms) {
 		s.fail(c, err)
 		return
 	}
-	v := reviewView{A: a, HTML: trusted(html), Review: reviewFormsFor(currentUser(c), a)}
+	l := s.locale(c)
+	v := reviewView{A: a, HTML: trusted(html), Review: reviewFormsFor(l, currentUser(c), a)}
 	if typed != nil {
 		v.Review.Note, v.Review.Reason, v.Review.Errors = typed.Note, typed.Reason, typed.Errors
 	}
@@ -86,7 +92,7 @@ func (s *Server) renderReview(c *gin.Context, status int, typed *reviewForms) {
 	if u, err := s.st.User(a.Creator()); err == nil {
 		v.Creator = u.Name
 	}
-	s.render(c, status, "review", "Review: "+a.Title, "reviews", v)
+	s.render(c, status, "review", l.T("author.review_title", "Title", a.Title), "reviews", v)
 }
 
 // submitForm sends a draft to the reviewers.
@@ -95,7 +101,7 @@ func (s *Server) submitForm(c *gin.Context) {
 		s.formRefused(c, err, "submit", dashForm{})
 		return
 	}
-	redirectFlash(c, dashboardURL(c, ""), "Submitted for review: the reviewers have been told.")
+	redirectFlash(c, dashboardURL(c, ""), s.locale(c).T("author.flash_submitted"))
 }
 
 func (s *Server) approveForm(c *gin.Context) {
@@ -104,7 +110,7 @@ func (s *Server) approveForm(c *gin.Context) {
 		s.reviewRefused(c, err, "approve_note", reviewForms{Note: note})
 		return
 	}
-	redirectFlash(c, "/reviews", "Approved: an author can publish it now.")
+	redirectFlash(c, "/reviews", s.locale(c).T("author.flash_approved"))
 }
 
 func (s *Server) rejectForm(c *gin.Context) {
@@ -113,19 +119,35 @@ func (s *Server) rejectForm(c *gin.Context) {
 		s.reviewRefused(c, err, "reject_reason", reviewForms{Reason: reason})
 		return
 	}
-	redirectFlash(c, "/reviews", "Sent back to its authors with your reason.")
+	redirectFlash(c, "/reviews", s.locale(c).T("author.flash_rejected"))
 }
 
 // reviewRefused shows a refusal (a missing reason, a wrong state, one's
 // own item) on the review page next to the form, what was typed kept.
 func (s *Server) reviewRefused(c *gin.Context, err error, field string, f reviewForms) {
-	status, body := classify(err)
+	status, _ := classify(err)
 	switch status {
 	case http.StatusConflict, http.StatusUnprocessableEntity, http.StatusForbidden:
 	default:
 		s.fail(c, err)
 		return
 	}
-	f.Errors.Add(field, "%s", upperFirst(body.Message))
+	f.Errors.Add(field, "%s", refusal(s.locale(c), err))
 	s.renderReview(c, status, &f)
+}
+
+// refusal is a domain error as a sentence in l's language: a capital
+// first letter (of the first rune, so "über" stays valid UTF-8) and a full
+// stop unless it ends in one.
+func refusal(l *i18n.Locale, err error) string {
+	msg := strings.TrimSpace(l.Error(err))
+	r, n := utf8.DecodeRuneInString(msg)
+	if n == 0 {
+		return msg
+	}
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "!") && !strings.HasSuffix(msg, "?") {
+		msg += "."
+	}
+	return msg
 }

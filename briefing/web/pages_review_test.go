@@ -118,3 +118,80 @@ func TestPagePublishNeedsApprovalWhenRequired(t *testing.T) {
 	}
 	pgWant(t, "publish form", a.post(o.author, "/announcements/"+ann.ID+"/publish", url.Values{}), http.StatusConflict)
 }
+
+// TestPageReviewsInGerman: the review queue, one review and the notes
+// after a decision speak German to a German reviewer; English stays
+// English.
+func TestPageReviewsInGerman(t *testing.T) {
+	a := newPgApp(t)
+	o := a.org()
+	a.zone("Europe/Berlin")
+	rev := a.member("rita@example.com", "Recht", briefing.RoleReviewer)
+	r := a.getIn(rev, germanBrowser, "/reviews")
+	pgWant(t, "German empty queue", r, http.StatusOK)
+	pgGerman(t, "German empty queue", r.Body)
+	pgContains(t, "German empty queue", r.Body, "<title>Freigaben · Firsthand</title>", "Nichts zu prüfen")
+
+	ann := &briefing.Announcement{AuthorID: o.author.ID, Title: "Umzug nach Mitte", Summary: "Wir ziehen um.",
+		Body: "Wir **ziehen** im Mai um.", Audience: briefing.Audience{Departments: []string{"Sales"}}}
+	if err := a.st.CreateAnnouncement(ann, "user:"+o.author.ID); err != nil {
+		t.Fatal(err)
+	}
+	r = a.postIn(o.author, germanBrowser, "/announcements/"+ann.ID+"/submit", url.Values{})
+	pgWant(t, "German submit", r, http.StatusSeeOther)
+	if !strings.Contains(r.Flash, "Zur Prüfung eingereicht") {
+		t.Errorf("German submit: got flash %q", r.Flash)
+	}
+
+	r = a.getIn(rev, germanBrowser, "/reviews")
+	pgGerman(t, "German queue", r.Body)
+	pgContains(t, "German queue", r.Body, "Umzug nach Mitte", "In Prüfung", "Eingereicht am ", " · Wir ziehen um.")
+
+	r = a.getIn(rev, germanBrowser, "/reviews/"+ann.ID)
+	pgWant(t, "German review", r, http.StatusOK)
+	pgGerman(t, "German review", r.Body)
+	pgContains(t, "German review", r.Body, "<title>Prüfung: Umzug nach Mitte · Firsthand</title>", "Verfasst von Paula · zuletzt gespeichert am ",
+		"Empfänger und Kanäle", "Abteilungen: Sales.", "Keine: nur intern", "80\u00a0% müssen bestätigen", "Ihre Entscheidung", "Freigeben")
+	pgContains(t, "English review", a.get(rev, "/reviews/"+ann.ID).Body, `<html lang="en">`, "Written by Paula · last saved ",
+		"Departments: Sales.", "None: internal only", "80% must acknowledge", "Your decision")
+
+	r = a.postIn(rev, germanBrowser, "/announcements/"+ann.ID+"/approve", url.Values{"note": {"Passt so."}})
+	pgWant(t, "German approval", r, http.StatusSeeOther)
+	if want := "Freigegeben: Die Redaktion kann die Meldung jetzt an die Belegschaft senden."; r.Flash != want {
+		t.Errorf("German approval: got flash %q, want %q", r.Flash, want)
+	}
+	r = a.getIn(rev, germanBrowser, "/reviews/"+ann.ID)
+	pgGerman(t, "German review after the decision", r.Body)
+	pgContains(t, "German review after the decision", r.Body, "Es gibt nichts zu entscheiden.")
+
+	back := &briefing.Announcement{AuthorID: o.author.ID, Title: "Neue Preisliste", Audience: briefing.Audience{All: true}}
+	if err := a.st.CreateAnnouncement(back, "user:"+o.author.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Submit(back.ID, o.author.User); err != nil {
+		t.Fatal(err)
+	}
+	pgContains(t, "German review for everyone", a.getIn(rev, germanBrowser, "/reviews/"+back.ID).Body, "Alle Mitarbeitenden")
+	r = a.postIn(rev, germanBrowser, "/announcements/"+back.ID+"/reject", url.Values{"reason": {"Bitte die Preise prüfen."}})
+	pgWant(t, "German rejection", r, http.StatusSeeOther)
+	if want := "Mit Ihrer Begründung an die Redaktion zurückgegeben."; r.Flash != want {
+		t.Errorf("German rejection: got flash %q, want %q", r.Flash, want)
+	}
+}
+
+func TestRefusalIsASentence(t *testing.T) {
+	l := localeIn(t, "en", "UTC")
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{briefing.Conflict("it is in review"), "It is in review."},
+		{briefing.Conflict("über alles"), "Über alles."},
+		{briefing.Conflict("really?"), "Really?"},
+		{briefing.Conflict("done."), "Done."},
+	} {
+		if got := refusal(l, tc.err); got != tc.want {
+			t.Errorf("refusal(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
