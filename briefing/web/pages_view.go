@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 )
 
 // Helpers shared by the pages of authors, managers and admins: form errors
@@ -22,9 +23,7 @@ import (
 // functions those pages need on top of render.go's.
 
 func init() {
-	funcs["num"] = thousands
 	funcs["in"] = func(list []string, s string) bool { return slices.Contains(list, s) }
-	funcs["deptName"] = deptName
 	funcs["sentence"] = func(s string) string {
 		s = upperFirst(strings.TrimSpace(s))
 		if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?") {
@@ -136,9 +135,10 @@ func percentDown(f float64) string { return fmt.Sprintf("%.0f%%", math.Floor(f*1
 func ackNeeded(threshold float64, n int) int { return int(math.Ceil(threshold*float64(n) - 1e-9)) }
 
 // deptName names the empty department so that people can see it.
-func deptName(d string) string {
+// deptName is a department as a page names it: "" is nobody's department.
+func deptName(l *i18n.Locale, d string) string {
 	if d == "" {
-		return "No department"
+		return l.T("dash.no_department")
 	}
 	return d
 }

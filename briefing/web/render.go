@@ -58,12 +58,13 @@ var funcs = template.FuncMap{
 //	{{terr .Err}} a domain error's message
 func localeFuncs(l *i18n.Locale) template.FuncMap {
 	return template.FuncMap{
-		"t":    l.T,
-		"when": func(v any) string { return l.Time(timeOf(v)) },
-		"date": func(v any) string { return l.Date(timeOf(v)) },
-		"num":  l.Num,
-		"pct":  l.Pct,
-		"terr": l.Error,
+		"t":        l.T,
+		"when":     func(v any) string { return l.Time(timeOf(v)) },
+		"date":     func(v any) string { return l.Date(timeOf(v)) },
+		"num":      l.Num,
+		"pct":      l.Pct,
+		"terr":     l.Error,
+		"deptName": func(d string) string { return deptName(l, d) },
 	}
 }
 
