@@ -35,7 +35,8 @@
     });
 
     // Copy buttons (a manual channel's ready text): shown only with a
-    // script; without one the text is selected by hand from its box.
+    // script; without one the text is selected by hand from its box. The
+    // note's word ("Copied.") comes from the page, in the reader's language.
     document.querySelectorAll("[data-copy]").forEach(function (btn) {
       var field = document.getElementById(btn.getAttribute("data-copy"));
       var note = document.querySelector('[data-copied="' + btn.getAttribute("data-copy") + '"]');
@@ -43,7 +44,7 @@
       btn.hidden = false;
       btn.addEventListener("click", function () {
         navigator.clipboard.writeText(field.value).then(function () {
-          if (note) { note.textContent = "Copied."; }
+          if (note) { note.textContent = note.getAttribute("data-copied-text") || ""; }
         });
       });
     });

@@ -17,10 +17,9 @@ import (
 var notYetTranslated = map[string]bool{
 	"admin_audit.html": true, "admin_channels.html": true, "admin_settings.html": true,
 	"admin_types.html": true, "admin_user.html": true, "admin_users.html": true,
-	"briefing.html": true, "editor.html": true,
-	"inbox.html": true, "link_open.html": true, "news.html": true, "news_item.html": true,
-	"password_forgot.html": true, "password_set.html": true,
-	"settings.html": true, "signin.html": true, "task.html": true,
+	"editor.html": true,
+	"news.html": true, "news_item.html": true,
+	"settings.html": true,
 }
 
 var (

@@ -32,7 +32,7 @@ func (s *Server) briefingLinkPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/briefings/"+l.AnnouncementID)
 		return
 	}
-	s.render(c, http.StatusOK, "link_open", "Open your briefing", "", linkOpenView{Name: owner.Name, Action: "/b/" + token})
+	s.render(c, http.StatusOK, "link_open", s.locale(c).T("staff.link_title"), "", linkOpenView{Name: owner.Name, Action: "/b/" + token})
 }
 
 func (s *Server) briefingLinkForm(c *gin.Context) {
@@ -65,10 +65,11 @@ func (s *Server) briefingLinkForm(c *gin.Context) {
 // renderBriefingLinkGone answers alike for a link that never existed and
 // one that expired.
 func (s *Server) renderBriefingLinkGone(c *gin.Context, err error) {
-	status, body := classify(err)
+	status, _ := classify(err)
 	if status != http.StatusNotFound {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, status, "link_open", "Open your briefing", "", linkOpenView{Gone: body.Message})
+	l := s.locale(c)
+	s.render(c, status, "link_open", l.T("staff.link_title"), "", linkOpenView{Gone: l.Error(err)})
 }

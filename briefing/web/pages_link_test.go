@@ -94,3 +94,27 @@ func TestBriefingMailLinkSignsIn(t *testing.T) {
 		t.Error("an expired link's page differs from an unknown one's")
 	}
 }
+
+// TestBriefingMailLinkGerman: the one-button page of a briefing mail's
+// link, and the page of a link that opens nothing, for a German reader.
+func TestBriefingMailLinkGerman(t *testing.T) {
+	a, box := newMailApp(t)
+	author := a.user("author@example.com", "PR", briefing.RoleAuthor)
+	emp := a.addUser(person{Email: "emma@example.com", Name: "Emma Beispiel", Department: "Sales"})
+	ann := a.create(author, draftOf("Neue Preise", "Sales"))
+	a.publish(author, ann.ID)
+	link := linkIn(t, box.waitFor(t, emp.Email, 1)[0], "/b/")
+	german := map[string]string{"Accept-Language": acceptGerman}
+
+	r := a.send(req{method: http.MethodGet, path: link, header: german})
+	wantStatus(t, "GET the link in German", r, http.StatusOK)
+	pgGerman(t, "German link page", string(r.Body))
+	pgContains(t, "German link page", string(r.Body), "<title>Ihr Briefing öffnen · Firsthand</title>",
+		"Ihr Briefing als Emma Beispiel öffnen", "Sie sind nicht Emma Beispiel?")
+
+	// The reason comes from the domain's error texts (errors.de.toml).
+	gone := a.send(req{method: http.MethodGet, path: "/b/fl_nothing", header: german})
+	wantStatus(t, "an unknown link in German", gone, http.StatusNotFound)
+	pgContains(t, "German unknown link", string(gone.Body), `<html lang="de">`, "Dieser Link öffnet nichts mehr",
+		"Melden Sie sich an, dann finden Sie das Briefing in Ihrem Posteingang:", "Noch kein Passwort?")
+}

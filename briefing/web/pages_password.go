@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 )
 
 // The pages behind the links of invitations and password resets, and the
@@ -29,11 +30,11 @@ func linkAction(kind briefing.LinkKind, token string) string {
 	return "/reset/" + token
 }
 
-func passwordTitle(kind briefing.LinkKind) string {
+func passwordTitle(l *i18n.Locale, kind briefing.LinkKind) string {
 	if kind == briefing.LinkWelcome {
-		return "Welcome: set your password"
+		return l.T("staff.welcome_title")
 	}
-	return "Set a new password"
+	return l.T("staff.reset_title")
 }
 
 // passwordLinkPage shows the form of a welcome or reset link, or says that
@@ -47,18 +48,19 @@ func (s *Server) passwordLinkPage(kind briefing.LinkKind) gin.HandlerFunc {
 			s.renderLinkGone(c, kind, err)
 			return
 		}
-		s.render(c, http.StatusOK, "password_set", passwordTitle(kind), "",
+		s.render(c, http.StatusOK, "password_set", passwordTitle(s.locale(c), kind), "",
 			passwordSetView{Kind: kind, Action: linkAction(kind, token), Name: u.Name, Email: u.Email})
 	}
 }
 
 func (s *Server) renderLinkGone(c *gin.Context, kind briefing.LinkKind, err error) {
-	status, body := classify(err)
+	status, _ := classify(err)
 	if status != http.StatusNotFound {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, status, "password_set", passwordTitle(kind), "", passwordSetView{Kind: kind, Gone: body.Message})
+	l := s.locale(c)
+	s.render(c, status, "password_set", passwordTitle(l, kind), "", passwordSetView{Kind: kind, Gone: l.Error(err)})
 }
 
 // passwordLinkForm sets the password, ends the person's other sessions,
@@ -73,15 +75,20 @@ func (s *Server) passwordLinkForm(kind briefing.LinkKind) gin.HandlerFunc {
 			return
 		}
 		v := passwordSetView{Kind: kind, Action: linkAction(kind, token), Name: u.Name, Email: u.Email}
+		l := s.locale(c)
 		password := c.PostForm("password")
 		var hash []byte
 		if password != c.PostForm("confirm") {
-			v.Errors.Add("confirm", "The two passwords differ: type the same one twice")
+			v.Errors.Add("confirm", "%s", l.T("staff.passwords_differ"))
 		} else if hash, err = HashPassword(password); err != nil {
-			v.Errors.addDomain(err, userFields, "password")
+			if status, _ := classify(err); status != http.StatusUnprocessableEntity {
+				s.fail(c, err)
+				return
+			}
+			v.Errors.Add("password", "%s", upperFirst(l.Error(err)))
 		}
 		if v.Errors.Any() {
-			s.render(c, http.StatusUnprocessableEntity, "password_set", passwordTitle(kind), "", v)
+			s.render(c, http.StatusUnprocessableEntity, "password_set", passwordTitle(l, kind), "", v)
 			return
 		}
 		if u, err = s.st.SetPasswordByLink(token, kind, hash); err != nil {
@@ -94,7 +101,8 @@ func (s *Server) passwordLinkForm(kind briefing.LinkKind) gin.HandlerFunc {
 			return
 		}
 		s.setSessionCookie(c, secret)
-		redirectFlash(c, "/", "Your password is set. Welcome, "+u.Name+".")
+		// The note is read on the inbox, signed in: in the person's language.
+		redirectFlash(c, "/", s.localeOf(c.Request, u).T("staff.password_set", "Name", u.Name))
 	}
 }
 
@@ -106,22 +114,22 @@ type forgotData struct {
 }
 
 func (s *Server) forgotPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "password_forgot", "Forgot your password?", "", forgotData{})
+	s.render(c, http.StatusOK, "password_forgot", s.locale(c).T("staff.forgot_title"), "", forgotData{})
 }
 
 // forgotForm answers alike for every address, as the API does.
 func (s *Server) forgotForm(c *gin.Context) {
-	d := forgotData{Email: c.PostForm("email")}
+	d, l := forgotData{Email: c.PostForm("email")}, s.locale(c)
 	if err := s.requestReset(c, d.Email); err != nil {
-		status, body := classify(err)
+		status, _ := classify(err)
 		if status != http.StatusUnprocessableEntity && status != http.StatusConflict {
 			s.fail(c, err)
 			return
 		}
-		d.Errors.Add("email", "%s", upperFirst(body.Message))
-		s.render(c, status, "password_forgot", "Forgot your password?", "", d)
+		d.Errors.Add("email", "%s", upperFirst(l.Error(err)))
+		s.render(c, status, "password_forgot", l.T("staff.forgot_title"), "", d)
 		return
 	}
 	d.Sent = true
-	s.render(c, http.StatusAccepted, "password_forgot", "Forgot your password?", "", d)
+	s.render(c, http.StatusAccepted, "password_forgot", l.T("staff.forgot_title"), "", d)
 }

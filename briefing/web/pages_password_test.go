@@ -215,3 +215,51 @@ func TestPeoplePageInvites(t *testing.T) {
 		t.Errorf("the admin (with a password) was invited: %v", got)
 	}
 }
+
+// TestPasswordPagesGerman: the welcome link's form, its refusal of two
+// different passwords, the note after setting one, and the "Forgot your
+// password?" form and its answer, for a German reader.
+func TestPasswordPagesGerman(t *testing.T) {
+	a, box := newMailApp(t)
+	admin := a.user("admin@example.com", "Board", briefing.RoleAdmin)
+	p := a.addUser(person{Email: "jana@example.com", Name: "Jana Neu", Department: "Sales"})
+	wantStatus(t, "invite", a.do(http.MethodPost, "/api/v1/users/"+p.ID+"/invite", admin.Token, nil), http.StatusAccepted)
+	link := linkIn(t, box.waitFor(t, p.Email, 1)[0], "/welcome/")
+	german := func(h map[string]string) map[string]string {
+		out := map[string]string{"Accept-Language": acceptGerman, "Sec-Fetch-Site": "same-origin"}
+		for k, v := range h {
+			out[k] = v
+		}
+		return out
+	}
+	form := func(path string, values url.Values) *response {
+		t.Helper()
+		return a.send(req{method: http.MethodPost, path: path, body: strings.NewReader(values.Encode()),
+			header: german(map[string]string{"Content-Type": "application/x-www-form-urlencoded"})})
+	}
+
+	r := a.send(req{method: http.MethodGet, path: link, header: german(nil)})
+	wantStatus(t, "GET the welcome link", r, http.StatusOK)
+	pgGerman(t, "German welcome", string(r.Body))
+	pgContains(t, "German welcome", string(r.Body), "<title>Willkommen: Legen Sie Ihr Passwort fest · Firsthand</title>",
+		"Hallo Jana Neu. Wählen Sie ein Passwort für jana@example.com.", "Mindestens 8 Zeichen.", "Passwort festlegen und anmelden")
+
+	r = form(link, url.Values{"password": {"ein langes Passwort"}, "confirm": {"ein anderes Passwort"}})
+	wantStatus(t, "passwords that differ", r, http.StatusUnprocessableEntity)
+	pgGerman(t, "German welcome, passwords differ", string(r.Body))
+	pgContains(t, "German welcome, passwords differ", string(r.Body), "Die beiden Passwörter stimmen nicht überein.")
+
+	r = form(link, url.Values{"password": {"ein langes Passwort"}, "confirm": {"ein langes Passwort"}})
+	wantStatus(t, "set the password", r, http.StatusSeeOther)
+	if got := flashOf(r); got != "Ihr Passwort ist festgelegt. Willkommen, Jana Neu." {
+		t.Errorf("the note after setting the password: got %q", got)
+	}
+
+	r = a.send(req{method: http.MethodGet, path: "/reset", header: german(nil)})
+	pgGerman(t, "German forgot form", string(r.Body))
+	pgContains(t, "German forgot form", string(r.Body), "<title>Passwort vergessen? · Firsthand</title>", "Link per E-Mail anfordern")
+	r = form("/reset", url.Values{"email": {"jana@example.com"}})
+	wantStatus(t, "German forgot form sent", r, http.StatusAccepted)
+	pgGerman(t, "German forgot form sent", string(r.Body))
+	pgContains(t, "German forgot form sent", string(r.Body), "Wenn die Adresse zu einem Konto gehört", "Zurück zur Anmeldung")
+}

@@ -8,11 +8,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 )
 
 type signInData struct {
 	Email, Next, Error string
-	OIDC               string // the identity provider's button, or ""
+	OIDC               string // the identity provider's name for its button, or ""
 	// Resume and Carry bring an editor's text through the sign-in after a
 	// session ended (signin_again.go).
 	Resume string
@@ -21,9 +22,9 @@ type signInData struct {
 
 // home is the sign-in form for visitors and the inbox for people signed in.
 func (s *Server) home(c *gin.Context) {
-	u := currentUser(c)
+	u, l := currentUser(c), s.locale(c)
 	if u == nil {
-		s.render(c, http.StatusOK, "signin", "Sign in", "", signInData{Next: safeNext(c.Query("next")), OIDC: s.oidcButton()})
+		s.render(c, http.StatusOK, "signin", l.T("staff.signin_title"), "", signInData{Next: safeNext(c.Query("next")), OIDC: s.oidcName()})
 		return
 	}
 	list, err := s.st.Inbox(u.ID)
@@ -53,7 +54,7 @@ func (s *Server) home(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, http.StatusOK, "inbox", "Inbox", "inbox", gin.H{"Open": open, "Done": done, "Tasks": tasks, "Reviews": reviews, "Disconnected": s.disconnectedChannels(u)})
+	s.render(c, http.StatusOK, "inbox", l.T("staff.inbox_title"), "inbox", gin.H{"Open": open, "Done": done, "Tasks": tasks, "Reviews": reviews, "Disconnected": s.disconnectedChannels(u)})
 }
 
 func (s *Server) signInForm(c *gin.Context) {
@@ -61,8 +62,9 @@ func (s *Server) signInForm(c *gin.Context) {
 	next := safeNext(c.PostForm("next"))
 	u, err := s.signIn(c, cr)
 	if err != nil {
-		status, body := classify(err)
-		d := signInData{Email: cr.Email, Next: next, Error: body.Message, Resume: c.PostForm("resume"), OIDC: s.oidcButton()}
+		status, _ := classify(err)
+		l := s.locale(c)
+		d := signInData{Email: cr.Email, Next: next, Error: signInRefusal(l, err), Resume: c.PostForm("resume"), OIDC: s.oidcName()}
 		if d.Resume != "" {
 			for name, vals := range c.Request.PostForm {
 				if name != "email" && name != "password" && name != "next" && name != "resume" {
@@ -72,13 +74,35 @@ func (s *Server) signInForm(c *gin.Context) {
 				}
 			}
 		}
-		s.render(c, status, "signin", "Sign in", "", d)
+		s.render(c, status, "signin", l.T("staff.signin_title"), "", d)
 		return
 	}
 	if c.PostForm("resume") == "editor" && s.resumeEditor(c, u, next) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, next)
+}
+
+// signInRefusal is why a sign-in failed, in the reader's language: the
+// sign-in page words the refusals it knows itself; anything else is the
+// domain's message.
+func signInRefusal(l *i18n.Locale, err error) string {
+	switch {
+	case errors.Is(err, briefing.ErrUnauthenticated):
+		return l.T("staff.signin_wrong")
+	case errors.Is(err, briefing.ErrRateLimited):
+		return l.T("staff.signin_too_many")
+	}
+	return upperFirst(l.Error(err))
+}
+
+// oidcName is the identity provider's name for the sign-in page's button
+// ("Sign in with …"), or "" without OIDC.
+func (s *Server) oidcName() string {
+	if s.oidc == nil {
+		return ""
+	}
+	return s.oidc.cfg.Name
 }
 
 func (s *Server) signOutForm(c *gin.Context) {
@@ -103,7 +127,7 @@ func (s *Server) renderBriefing(c *gin.Context, status int, question, questionEr
 	b, err := s.st.ReadBriefing(c.Param("id"), u.ID)
 	var gone *briefing.WithdrawnError
 	if errors.As(err, &gone) {
-		s.render(c, http.StatusGone, "briefing", "Withdrawn", "inbox", gin.H{"Withdrawn": gone})
+		s.render(c, http.StatusGone, "briefing", s.locale(c).T("staff.withdrawn"), "inbox", gin.H{"Withdrawn": gone})
 		return
 	}
 	if err != nil {
@@ -134,16 +158,16 @@ func (s *Server) ackForm(c *gin.Context) {
 }
 
 func (s *Server) askForm(c *gin.Context) {
-	id, text := c.Param("id"), c.PostForm("text")
+	id, text, l := c.Param("id"), c.PostForm("text"), s.locale(c)
 	if _, err := s.st.Ask(id, currentUser(c).ID, text); err != nil {
-		if status, body := classify(err); status == http.StatusUnprocessableEntity {
-			s.renderBriefing(c, status, text, upperFirst(body.Message))
+		if status, _ := classify(err); status == http.StatusUnprocessableEntity {
+			s.renderBriefing(c, status, text, upperFirst(l.Error(err)))
 			return
 		}
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, "/briefings/"+id+"#questions", "Your question was sent to the authors.")
+	redirectFlash(c, "/briefings/"+id+"#questions", l.T("staff.question_sent"))
 }
 
 // trustedOrNil is trusted for HTML that may be empty: a template's with

@@ -76,7 +76,7 @@ func (s *Server) taskPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "task", "Post on "+v.Platform, "inbox", v)
+	s.render(c, http.StatusOK, "task", s.locale(c).T("staff.task_title", "Platform", v.Platform), "inbox", v)
 }
 
 func (s *Server) confirmTaskForm(c *gin.Context) {
@@ -85,17 +85,18 @@ func (s *Server) confirmTaskForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	l := s.locale(c)
 	postURL, err := cleanPostURL(c.PostForm("post_url"))
 	if err != nil {
-		v.Errors.Add("post_url", "Enter the post's address, starting with https://, or leave it empty")
-		s.render(c, http.StatusUnprocessableEntity, "task", "Post on "+v.Platform, "inbox", v)
+		v.Errors.Add("post_url", "%s", l.T("staff.task_bad_url"))
+		s.render(c, http.StatusUnprocessableEntity, "task", l.T("staff.task_title", "Platform", v.Platform), "inbox", v)
 		return
 	}
 	if _, err := s.st.ConfirmDelivery(v.AnnouncementID, v.DeliveryID, currentUser(c), postURL); err != nil {
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, "/", "Thank you: marked as posted on "+v.Platform+".")
+	redirectFlash(c, "/", l.T("staff.task_thanks", "Platform", v.Platform))
 }
 
 // confirmForm is the dashboard's "Mark as posted" for an awaiting or
@@ -111,7 +112,7 @@ func (s *Server) confirmForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, dashboardURL(c, "#deliveries"), "Marked "+d.ChannelName+" as posted.")
+	redirectFlash(c, dashboardURL(c, "#deliveries"), s.locale(c).T("staff.marked_posted", "Channel", d.ChannelName))
 }
 
 // checkAnnouncementForm runs the preflight of an announcement's channels
@@ -126,7 +127,7 @@ func (s *Server) checkAnnouncementForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, dashboardURL(c, "#deliveries"), "Channels checked: the results are below.")
+	redirectFlash(c, dashboardURL(c, "#deliveries"), s.locale(c).T("staff.channels_checked"))
 }
 
 // checkChannelForm is the channels page's Check button.
@@ -138,9 +139,10 @@ func (s *Server) checkChannelForm(c *gin.Context) {
 	}
 	r := channel.Check(c.Request.Context(), *ch, s.channelEnv())
 	logErr(s.log, "audit", s.st.Audit(actor(c), "channel.check", "channel:"+ch.ID, checkDetail(r)))
+	l := s.locale(c)
 	if !r.OK {
-		s.renderChannels(c, http.StatusOK, channelsView{Form: channelForm{Kind: "webhook"}}, ch.ID, "Check failed: "+upperFirst(r.Message), &r)
+		s.renderChannels(c, http.StatusOK, channelsView{Form: channelForm{Kind: "webhook"}}, ch.ID, l.T("staff.check_failed", "Message", upperFirst(r.Message)), &r)
 		return
 	}
-	redirectFlash(c, "/admin/channels#ch-"+ch.ID, "Check passed: "+r.Message+".")
+	redirectFlash(c, "/admin/channels#ch-"+ch.ID, l.T("staff.check_passed", "Message", r.Message))
 }

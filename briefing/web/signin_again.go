@@ -48,10 +48,11 @@ type hiddenField struct{ Name, Value string }
 // sign-in); anything else is not repeated: the person does it again on
 // the page they return to.
 func (s *Server) signInAgain(c *gin.Context) {
-	d := signInData{Next: s.formPage(c), Error: "Your session has ended: sign in again.", OIDC: s.oidcButton()}
+	l := s.locale(c)
+	d := signInData{Next: s.formPage(c), Error: l.T("staff.session_ended"), OIDC: s.oidcName()}
 	if editorPath.MatchString(c.Request.URL.Path) && c.Request.ParseForm() == nil {
 		d.Next, d.Resume = c.Request.URL.Path, "editor"
-		d.Error = "Your session has ended: sign in again, and your text comes back to the editor, not yet saved."
+		d.Error = l.T("staff.session_ended_editor")
 		for name, vals := range c.Request.PostForm {
 			if name == "email" || name == "password" || name == "next" || name == "resume" {
 				continue
@@ -62,7 +63,7 @@ func (s *Server) signInAgain(c *gin.Context) {
 		}
 	}
 	c.Abort()
-	s.render(c, http.StatusUnauthorized, "signin", "Sign in", "", d)
+	s.render(c, http.StatusUnauthorized, "signin", l.T("staff.signin_title"), "", d)
 }
 
 // resumeEditor shows the editor, after a sign-in, with the text that was
@@ -80,7 +81,7 @@ func (s *Server) resumeEditor(c *gin.Context, u *briefing.User, path string) boo
 	var f editorForm
 	f.fromRequest(c)
 	var errs formErrors
-	errs.Add("title", "You are signed in again. Your text is below, not saved yet: save it now")
+	errs.Add("title", "%s", s.locale(c).T("staff.signed_in_again"))
 	s.renderEditor(c, http.StatusOK, id, f, errs, nil, false)
 	return true
 }
