@@ -16,12 +16,13 @@ import (
 	"firsthand/store"
 )
 
-// TestBrowserStaffNotices: at 390 px, in Berlin time, a recipient sees in
-// words what they may say outside for a briefing in each public state and
-// for a withdrawn one, and the page fits the screen; the deliveries table
-// of a failed delivery shows its error without sideways scrolling; the
-// editor's audience count follows the ticked boxes. Screenshots go to
-// FIRSTHAND_SCREENSHOTS, or a temporary directory.
+// TestBrowserStaffNotices: at 390 px, in Berlin time (the organisation's
+// zone), a recipient sees in words what they may say outside for a
+// briefing in each public state and for a withdrawn one, and the page fits
+// the screen; the deliveries table of a failed delivery shows its error
+// without sideways scrolling; the editor's audience count follows the
+// ticked boxes. Screenshots go to FIRSTHAND_SCREENSHOTS, or a temporary
+// directory.
 func TestBrowserStaffNotices(t *testing.T) {
 	dir := os.Getenv("FIRSTHAND_SCREENSHOTS")
 	if dir == "" {
@@ -58,7 +59,7 @@ func TestBrowserStaffNotices(t *testing.T) {
 	}
 	for _, tt := range []struct{ key, want string }{
 		{"internal", "Internal: not for customers."},
-		{"embargoed", "Embargoed until Tue 3 Dec 2030, 09:00 CET: don't discuss it outside before."},
+		{"embargoed", "Embargoed until 3 Dec 2030, 09:00 CET: don’t discuss it outside before."},
 		{"pending", "Waiting for staff acknowledgement: not public yet."},
 		{"released", "Public since"},
 		{"withdrawn", "This briefing was withdrawn"},
@@ -106,6 +107,9 @@ func TestBrowserStaffNotices(t *testing.T) {
 // failed delivery with a long error.
 func seedNotices(t *testing.T, st *store.Store) map[string]string {
 	t.Helper()
+	if _, err := st.UpdateSettings("test", func(s *briefing.Settings) error { s.TimeZone = "Europe/Berlin"; return nil }); err != nil {
+		t.Fatal(err)
+	}
 	users := addPeople(t, st,
 		briefing.User{Email: "anna@example.com", Name: "Anna Becker", Department: "Sales"},
 		briefing.User{Email: "ben@example.com", Name: "Ben Weber", Department: "Support"},
