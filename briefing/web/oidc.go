@@ -251,12 +251,13 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// oidcButton is the sign-in page's button text, or "" without OIDC.
-func (s *Server) oidcButton() string {
+// oidcName is the identity provider's name for the sign-in page's button
+// (staff.signin_oidc, "Sign in with …"), or "" without OIDC.
+func (s *Server) oidcName() string {
 	if s.oidc == nil {
 		return ""
 	}
-	return "Sign in with " + s.oidc.cfg.Name
+	return s.oidc.cfg.Name
 }
 
 // passwordSignInAllowed applies FIRSTHAND_PASSWORD_SIGNIN to a person

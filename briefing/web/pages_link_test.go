@@ -112,9 +112,9 @@ func TestBriefingMailLinkGerman(t *testing.T) {
 	pgContains(t, "German link page", string(r.Body), "<title>Ihr Briefing öffnen · Firsthand</title>",
 		"Ihr Briefing als Emma Beispiel öffnen", "Sie sind nicht Emma Beispiel?")
 
-	// The reason comes from the domain's error texts (errors.de.toml).
 	gone := a.send(req{method: http.MethodGet, path: "/b/fl_nothing", header: german})
 	wantStatus(t, "an unknown link in German", gone, http.StatusNotFound)
-	pgContains(t, "German unknown link", string(gone.Body), `<html lang="de">`, "Dieser Link öffnet nichts mehr",
+	pgGerman(t, "German unknown link", string(gone.Body))
+	pgContains(t, "German unknown link", string(gone.Body), "Dieser Link öffnet nichts mehr", "Dieser Link ist nicht mehr gültig",
 		"Melden Sie sich an, dann finden Sie das Briefing in Ihrem Posteingang:", "Noch kein Passwort?")
 }

@@ -249,6 +249,11 @@ func TestPasswordPagesGerman(t *testing.T) {
 	pgGerman(t, "German welcome, passwords differ", string(r.Body))
 	pgContains(t, "German welcome, passwords differ", string(r.Body), "Die beiden Passwörter stimmen nicht überein.")
 
+	r = form(link, url.Values{"password": {"kurz"}, "confirm": {"kurz"}})
+	wantStatus(t, "a short password", r, http.StatusUnprocessableEntity)
+	pgGerman(t, "German welcome, a short password", string(r.Body))
+	pgContains(t, "German welcome, a short password", string(r.Body), "Das Passwort muss mindestens 8 Zeichen haben.")
+
 	r = form(link, url.Values{"password": {"ein langes Passwort"}, "confirm": {"ein langes Passwort"}})
 	wantStatus(t, "set the password", r, http.StatusSeeOther)
 	if got := flashOf(r); got != "Ihr Passwort ist festgelegt. Willkommen, Jana Neu." {

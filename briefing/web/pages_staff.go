@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
-	"firsthand/briefing/i18n"
 )
 
 type signInData struct {
@@ -64,7 +63,7 @@ func (s *Server) signInForm(c *gin.Context) {
 	if err != nil {
 		status, _ := classify(err)
 		l := s.locale(c)
-		d := signInData{Email: cr.Email, Next: next, Error: signInRefusal(l, err), Resume: c.PostForm("resume"), OIDC: s.oidcName()}
+		d := signInData{Email: cr.Email, Next: next, Error: l.Error(err), Resume: c.PostForm("resume"), OIDC: s.oidcName()}
 		if d.Resume != "" {
 			for name, vals := range c.Request.PostForm {
 				if name != "email" && name != "password" && name != "next" && name != "resume" {
@@ -81,28 +80,6 @@ func (s *Server) signInForm(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, next)
-}
-
-// signInRefusal is why a sign-in failed, in the reader's language: the
-// sign-in page words the refusals it knows itself; anything else is the
-// domain's message.
-func signInRefusal(l *i18n.Locale, err error) string {
-	switch {
-	case errors.Is(err, briefing.ErrUnauthenticated):
-		return l.T("staff.signin_wrong")
-	case errors.Is(err, briefing.ErrRateLimited):
-		return l.T("staff.signin_too_many")
-	}
-	return upperFirst(l.Error(err))
-}
-
-// oidcName is the identity provider's name for the sign-in page's button
-// ("Sign in with …"), or "" without OIDC.
-func (s *Server) oidcName() string {
-	if s.oidc == nil {
-		return ""
-	}
-	return s.oidc.cfg.Name
 }
 
 func (s *Server) signOutForm(c *gin.Context) {

@@ -199,6 +199,17 @@ func TestPageStaffGerman(t *testing.T) {
 	pgGerman(t, "German inbox, acknowledged", inbox.Body)
 	pgContains(t, "German inbox, acknowledged", inbox.Body, "Bestätigt am ", " MEZ")
 
+	// A person's own language and zone win over the browser's and the
+	// organisation's.
+	own := a.member("greta@example.com", "Sales")
+	de, vienna := "de", "Europe/Vienna"
+	if _, err := a.st.SetPreferences(own.ID, &vienna, &de); err != nil {
+		t.Fatal(err)
+	}
+	mine := staffGet(t, a, &own, "/", "en-GB,en;q=0.9")
+	pgGerman(t, "the inbox of a person who chose German", mine.Body)
+	pgContains(t, "the inbox of a person who chose German", mine.Body, "Für Sie liegt noch nichts vor.", "Alle Zeiten in Europe/Vienna.")
+
 	if _, err := a.st.Withdraw(ann.ID, "test", "die Zahlen waren falsch"); err != nil {
 		t.Fatal(err)
 	}
@@ -245,14 +256,14 @@ func TestPageSignInGerman(t *testing.T) {
 	r := staffSend(t, a, nil, http.MethodPost, "/signin", wrong, acceptGerman)
 	pgWant(t, "German wrong password", r, http.StatusUnauthorized)
 	pgGerman(t, "German wrong password", r.Body)
-	pgContains(t, "German wrong password", r.Body, "E-Mail-Adresse oder Passwort sind falsch.")
+	pgContains(t, "German wrong password", r.Body, "E-Mail-Adresse oder Passwort ist falsch.")
 	for range maxPerAccount - 1 {
 		staffSend(t, a, nil, http.MethodPost, "/signin", wrong, acceptGerman)
 	}
 	r = staffSend(t, a, nil, http.MethodPost, "/signin", wrong, acceptGerman)
 	pgWant(t, "German rate limit", r, http.StatusTooManyRequests)
 	pgGerman(t, "German rate limit", r.Body)
-	pgContains(t, "German rate limit", r.Body, "Zu viele fehlgeschlagene Anmeldungen.")
+	pgContains(t, "German rate limit", r.Body, "Zu viele fehlgeschlagene Anmeldeversuche.")
 	r = staffSend(t, a, nil, http.MethodPost, "/signin", wrong, "en-GB")
 	pgContains(t, "English rate limit", r.Body, `<html lang="en">`, "Too many failed sign-ins: wait 15 minutes and try again.")
 
