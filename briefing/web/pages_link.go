@@ -71,5 +71,5 @@ func (s *Server) renderBriefingLinkGone(c *gin.Context, err error) {
 		return
 	}
 	l := s.locale(c)
-	s.render(c, status, "link_open", l.T("staff.link_title"), "", linkOpenView{Gone: l.Error(err)})
+	s.render(c, status, "link_open", l.T("staff.link_title"), "", linkOpenView{Gone: refusal(l, err)})
 }

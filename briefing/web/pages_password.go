@@ -60,7 +60,7 @@ func (s *Server) renderLinkGone(c *gin.Context, kind briefing.LinkKind, err erro
 		return
 	}
 	l := s.locale(c)
-	s.render(c, status, "password_set", passwordTitle(l, kind), "", passwordSetView{Kind: kind, Gone: l.Error(err)})
+	s.render(c, status, "password_set", passwordTitle(l, kind), "", passwordSetView{Kind: kind, Gone: refusal(l, err)})
 }
 
 // passwordLinkForm sets the password, ends the person's other sessions,
@@ -85,7 +85,7 @@ func (s *Server) passwordLinkForm(kind briefing.LinkKind) gin.HandlerFunc {
 				s.fail(c, err)
 				return
 			}
-			v.Errors.Add("password", "%s", upperFirst(l.Error(err)))
+			v.Errors.Add("password", "%s", refusal(l, err))
 		}
 		if v.Errors.Any() {
 			s.render(c, http.StatusUnprocessableEntity, "password_set", passwordTitle(l, kind), "", v)
@@ -126,7 +126,7 @@ func (s *Server) forgotForm(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		d.Errors.Add("email", "%s", upperFirst(l.Error(err)))
+		d.Errors.Add("email", "%s", refusal(l, err))
 		s.render(c, status, "password_forgot", l.T("staff.forgot_title"), "", d)
 		return
 	}

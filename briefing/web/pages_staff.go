@@ -63,7 +63,7 @@ func (s *Server) signInForm(c *gin.Context) {
 	if err != nil {
 		status, _ := classify(err)
 		l := s.locale(c)
-		d := signInData{Email: cr.Email, Next: next, Error: l.Error(err), Resume: c.PostForm("resume"), OIDC: s.oidcName()}
+		d := signInData{Email: cr.Email, Next: next, Error: refusal(l, err), Resume: c.PostForm("resume"), OIDC: s.oidcName()}
 		if d.Resume != "" {
 			for name, vals := range c.Request.PostForm {
 				if name != "email" && name != "password" && name != "next" && name != "resume" {
@@ -138,7 +138,7 @@ func (s *Server) askForm(c *gin.Context) {
 	id, text, l := c.Param("id"), c.PostForm("text"), s.locale(c)
 	if _, err := s.st.Ask(id, currentUser(c).ID, text); err != nil {
 		if status, _ := classify(err); status == http.StatusUnprocessableEntity {
-			s.renderBriefing(c, status, text, upperFirst(l.Error(err)))
+			s.renderBriefing(c, status, text, refusal(l, err))
 			return
 		}
 		s.fail(c, err)

@@ -185,6 +185,9 @@ func TestPageStaffGerman(t *testing.T) {
 		"Was sich seit Version 1 geändert hat", "Versionen", "wesentliche Änderung", "Bitte lesen Sie die Meldung noch einmal",
 		"Fragen vor der Veröffentlichung", "Beantwortet am", "Ihre Frage", "Frage stellen")
 
+	empty := staffSend(t, a, &reader, http.MethodPost, "/briefings/"+ann.ID+"/questions", url.Values{"text": {"  "}}, acceptGerman)
+	pgWant(t, "an empty German question", empty, http.StatusUnprocessableEntity)
+	pgGerman(t, "an empty German question", empty.Body)
 	asked := staffSend(t, a, &reader, http.MethodPost, "/briefings/"+ann.ID+"/questions", url.Values{"text": {"Und für Neukunden?"}}, acceptGerman)
 	pgWant(t, "a German question", asked, http.StatusSeeOther)
 	if asked.Flash != "Ihre Frage ist an die Redaktion gegangen." {
