@@ -27,7 +27,8 @@
       var update = function () {
         var n = Array.from(field.value.trim()).length;
         if (n > 0) { n += extra; }
-        out.textContent = n.toLocaleString("en-US") + " / " + limit.toLocaleString("en-US");
+        var lang = document.documentElement.lang || "en";
+        out.textContent = n.toLocaleString(lang) + " / " + limit.toLocaleString(lang);
         out.classList.toggle("over", n > limit);
       };
       field.addEventListener("input", update);
@@ -91,12 +92,14 @@
         }).then(function (r) { return r.ok ? r.json() : null; }).then(function (p) {
           if (!p || n !== asked) { return; }
           text.textContent = p.text;
-          var label = count.textContent.replace(/^[^,]*,/, ",").replace(/: too long.*$/, "");
-          count.textContent = p.count.toLocaleString("en-US") + (p.limit ? " of " + p.limit.toLocaleString("en-US") : "") +
-            label + (p.over ? ": too long, it would be refused" : "");
+          // The words come with the page, in its language.
+          var lang = document.documentElement.lang || "en";
+          count.textContent = p.count.toLocaleString(lang) +
+            (p.limit ? " " + count.getAttribute("data-of") + " " + p.limit.toLocaleString(lang) : "") +
+            count.getAttribute("data-counted") + (p.over ? count.getAttribute("data-over") : "");
           count.classList.toggle("over", p.over);
           if (counter && p.limit) {
-            counter.textContent = p.count.toLocaleString("en-US") + " / " + p.limit.toLocaleString("en-US");
+            counter.textContent = p.count.toLocaleString(lang) + " / " + p.limit.toLocaleString(lang);
             counter.classList.toggle("over", p.over);
           }
         }).catch(function () { /* the preview stays as the server last drew it */ });

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"math"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 )
 
 // editorForm is the editor exactly as the person typed it: a validation
@@ -23,11 +25,14 @@ type editorForm struct {
 	Departments, Locations, Roles []string
 	People                        string
 	Threshold, DeptThreshold      string // percentages as typed
-	NotBefore, Deadline           string // datetime-local values in the viewer's zone
-	OnDeadline                    string
-	RemindEvery                   string                   // hours, as typed
-	Channels                      map[string]channelChoice // by channel id
-	TypeID                        string
+	NotBefore, Deadline           string // datetime-local values in the author's zone
+	// NotBeforeChoice and DeadlineChoice are the instants (RFC 3339) the
+	// author picked when the clocks show the typed time twice.
+	NotBeforeChoice, DeadlineChoice string
+	OnDeadline                      string
+	RemindEvery                     string                   // hours, as typed
+	Channels                        map[string]channelChoice // by channel id
+	TypeID                          string
 }
 
 type channelChoice struct {
@@ -46,6 +51,9 @@ func (f *editorForm) fromAnnouncement(a *briefing.Announcement, loc *time.Locati
 		RemindEvery: formatHours(a.Policy.RemindEveryHours),
 		Channels:    map[string]channelChoice{}, TypeID: a.TypeID,
 	}
+	// A stored time the clocks show twice keeps the author's choice, so
+	// that saving again does not ask again.
+	f.NotBeforeChoice, f.DeadlineChoice = choiceOf(a.Policy.NotBefore, loc), choiceOf(a.Policy.Deadline, loc)
 	for _, r := range a.Audience.Roles {
 		f.Roles = append(f.Roles, string(r))
 	}
@@ -66,6 +74,7 @@ func (f *editorForm) fromRequest(c *gin.Context) {
 		Locations: c.PostFormArray("location"), Roles: c.PostFormArray("role"), People: c.PostForm("people"),
 		Threshold: c.PostForm("threshold"), DeptThreshold: c.PostForm("dept_threshold"),
 		NotBefore: c.PostForm("not_before"), Deadline: c.PostForm("deadline"), OnDeadline: c.PostForm("on_deadline"),
+		NotBeforeChoice: c.PostForm("not_before_choice"), DeadlineChoice: c.PostForm("deadline_choice"),
 		RemindEvery: c.PostForm("remind_every"),
 		Channels:    map[string]channelChoice{}, TypeID: c.PostForm("type_id"),
 	}
@@ -126,31 +135,27 @@ func (f *editorForm) audience() briefing.Audience {
 	return a.Audience
 }
 
-// apply writes the form onto a draft, collecting what cannot be read. The
+// apply writes the form onto a draft, collecting what cannot be read, in
+// the author's language; times are read in the author's zone. The
 // domain's own validation runs in the store afterwards.
-func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channels map[string]*briefing.Channel, errs *formErrors) {
+func (f *editorForm) apply(a *briefing.Announcement, l *i18n.Locale, channels map[string]*briefing.Channel, errs *formErrors) {
 	a.Title, a.Summary, a.Body, a.TalkingPoints, a.TypeID = f.Title, f.Summary, f.Body, f.TalkingPoints, f.TypeID
 	a.Audience = f.audience()
 	if t, ok := parsePercent(f.Threshold); ok {
 		a.Policy.Threshold = t
 	} else {
-		errs.Add("threshold", "Enter the share of recipients who must acknowledge: more than 0 and at most 100 (%%)")
+		errs.Add("threshold", "%s", l.T("editor.err_threshold"))
 	}
 	a.Policy.DepartmentThreshold = nil
 	if strings.TrimSpace(f.DeptThreshold) != "" {
 		if t, ok := parsePercent(f.DeptThreshold); ok {
 			a.Policy.DepartmentThreshold = &t
 		} else {
-			errs.Add("dept_threshold", "Enter a share of more than 0 and at most 100 (%%), or leave it empty for no department rule")
+			errs.Add("dept_threshold", "%s", l.T("editor.err_dept_threshold"))
 		}
 	}
-	var ok bool
-	if a.Policy.NotBefore, ok = parseLocal(f.NotBefore, loc); !ok {
-		errs.Add("not_before", "Enter a date and a time, such as 2026-03-01 09:00, or leave it empty for no embargo")
-	}
-	if a.Policy.Deadline, ok = parseLocal(f.Deadline, loc); !ok {
-		errs.Add("deadline", "Enter a date and a time, such as 2026-03-08 17:00, or leave it empty for no deadline")
-	}
+	a.Policy.NotBefore = readTime("policy.not_before", f.NotBefore, f.NotBeforeChoice, l.Zone).check(l, "not_before", errs)
+	a.Policy.Deadline = readTime("policy.deadline", f.Deadline, f.DeadlineChoice, l.Zone).check(l, "deadline", errs)
 	a.Policy.OnDeadline = briefing.DeadlineHold
 	if f.OnDeadline == string(briefing.DeadlineRelease) {
 		a.Policy.OnDeadline = briefing.DeadlineRelease
@@ -161,7 +166,7 @@ func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channel
 		if h, err := strconv.Atoi(v); err == nil {
 			a.Policy.RemindEveryHours = &h
 		} else {
-			errs.Add("remind_every", "Enter a whole number of hours from 1 to 168, or leave it empty for no scheduled reminders")
+			errs.Add("remind_every", "%s", l.T("editor.err_remind_every"))
 		}
 	}
 	a.Channels = []briefing.ChannelText{}
@@ -178,7 +183,7 @@ func (f *editorForm) apply(a *briefing.Announcement, loc *time.Location, channel
 			// The rule the store applies at save and publish, so the page
 			// and the API count alike.
 			if err := briefing.CheckChannelText(ch, text, a.Summary, "text_"+id); err != nil {
-				errs.Add("text_"+id, "%s", upperFirst(briefing.ErrorMessage(err)))
+				errs.Add("text_"+id, "%s", upperFirst(l.Error(err)))
 			}
 		}
 		a.Channels = append(a.Channels, briefing.ChannelText{ChannelID: id, Text: text})
@@ -214,8 +219,13 @@ func kindOrder(ch *briefing.Channel) int {
 	return 1 << 20
 }
 
-// channelLabel is a channel's kind as the catalogue names it.
-func channelLabel(ch *briefing.Channel) string {
+// channelLabel is a channel's kind as people call it, in the reader's
+// language where the editor's catalogue has it ("editor.kind_newsroom"),
+// else as the kind's catalogue names it.
+func (s *Server) channelLabel(l *i18n.Locale, ch *briefing.Channel) string {
+	if id := "editor.kind_" + string(ch.Kind); s.pages.cat.Has(l.Lang, id) {
+		return l.T(id)
+	}
 	if k, ok := briefing.LookupKind(ch.Kind); ok {
 		return k.Label
 	}
@@ -232,9 +242,12 @@ type editorView struct {
 	Dir        directory
 	Count      audienceCount
 	Channels   []channelOption
-	Zone       string
-	AllRoles   []string
-	Saved      *time.Time
+	Zone       string // the author's zone, an IANA name
+	// NotBefore and Deadline label the times with the zone, show their
+	// instant in UTC and, for a time the clocks show twice, the choice.
+	NotBefore, Deadline timeView
+	AllRoles            []string
+	Saved               *time.Time
 	// A is the stored announcement being edited (nil for a new one): its
 	// state and the last review say whether saving voids an approval.
 	A         *briefing.Announcement
@@ -256,7 +269,7 @@ func (s *Server) editorNew(c *gin.Context) {
 	if len(types) > 0 {
 		t, err := s.st.MessageType(c.Query("type"))
 		if err != nil {
-			s.render(c, http.StatusOK, "choose_type", "New announcement", "announcements", gin.H{"Types": types})
+			s.render(c, http.StatusOK, "choose_type", s.locale(c).T("editor.title_new"), "announcements", gin.H{"Types": types})
 			return
 		}
 		start.TypeID = t.ID
@@ -279,7 +292,7 @@ func (s *Server) editorEdit(c *gin.Context) {
 		return
 	}
 	if err := briefing.CanEdit(a); err != nil {
-		redirectFlash(c, "/announcements/"+a.ID, upperFirst(briefing.ErrorMessage(err))+".")
+		redirectFlash(c, "/announcements/"+a.ID, upperFirst(s.locale(c).Error(err))+".")
 		return
 	}
 	var f editorForm
@@ -303,9 +316,10 @@ func (s *Server) editorSubmit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	l := s.locale(c)
 	var errs formErrors
 	a := &briefing.Announcement{AuthorID: currentUser(c).ID}
-	f.apply(a, s.locale(c).Zone, channels, &errs)
+	f.apply(a, l, channels, &errs)
 	if errs.Any() {
 		s.renderEditor(c, http.StatusUnprocessableEntity, id, f, errs, nil, false)
 		return
@@ -321,7 +335,7 @@ func (s *Server) editorSubmit(c *gin.Context) {
 		})
 	}
 	if err != nil {
-		if errs.addDomain(err, draftFields, "title") {
+		if addDomainIn(l, &errs, err, draftFields, "title") {
 			s.renderEditor(c, http.StatusUnprocessableEntity, id, f, errs, nil, false)
 			return
 		}
@@ -334,13 +348,13 @@ func (s *Server) editorSubmit(c *gin.Context) {
 	}
 	if action == "submit" {
 		if _, err := s.st.Submit(a.ID, currentUser(c)); err != nil {
-			redirectFlash(c, "/announcements/"+a.ID, "Saved, not submitted: "+briefing.ErrorMessage(err)+".")
+			redirectFlash(c, "/announcements/"+a.ID, l.T("editor.flash_not_submitted", "Reason", l.Error(err)))
 			return
 		}
-		redirectFlash(c, "/announcements/"+a.ID, "Submitted for review: the reviewers have been told.")
+		redirectFlash(c, "/announcements/"+a.ID, l.T("editor.flash_submitted"))
 		return
 	}
-	redirectFlash(c, "/announcements/"+a.ID+"/edit", "Draft saved.")
+	redirectFlash(c, "/announcements/"+a.ID+"/edit", l.T("editor.flash_saved"))
 }
 
 func (s *Server) channelMap() (map[string]*briefing.Channel, error) {
@@ -365,8 +379,13 @@ func (s *Server) channelsOf(a *briefing.Announcement) ([]*briefing.Channel, erro
 }
 
 func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorForm, errs formErrors, saved *time.Time, preview bool) {
+	l := s.locale(c)
+	now := time.Now()
 	v := editorView{ID: id, Action: "/announcements/new", Form: f, Errors: errs, Saved: saved,
-		Zone: s.locale(c).Zone.String(), AllRoles: []string{"employee", "author", "manager", "reviewer", "admin"}}
+		Zone:      l.Zone.String(),
+		NotBefore: s.timeView(l, now, "not_before", f.NotBefore, f.NotBeforeChoice),
+		Deadline:  s.timeView(l, now, "deadline", f.Deadline, f.DeadlineChoice),
+		AllRoles:  []string{"employee", "author", "manager", "reviewer", "admin"}}
 	if id != "" {
 		v.Action = "/announcements/" + id + "/edit"
 		a, err := s.st.Announcement(id)
@@ -381,7 +400,7 @@ func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorFor
 	if preview {
 		html, err := briefing.RenderMarkdown(f.Body)
 		if err != nil {
-			v.Errors.Add("body", "The body cannot be rendered: %v", err)
+			v.Errors.Add("body", "%s", l.T("editor.err_body", "Error", err.Error()))
 		}
 		v.Preview, v.Previewed = trusted(html), true
 	}
@@ -431,12 +450,26 @@ func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorFor
 			continue // an e-mail channel without SMTP cannot send: not offered
 		}
 		v.Channels = append(v.Channels, channelOption{Channel: ch, Limit: ch.TextLimit(), Choice: choice,
-			Length: ch.CountText(choice.Text), Label: channelLabel(ch), Local: ch.Kind == briefing.KindNewsroom,
+			Length: ch.CountText(choice.Text), Label: s.channelLabel(l, ch), Local: ch.Kind == briefing.KindNewsroom,
 			Extra: max(ch.CountText("a")-1, 0), Post: previewPost(ch, choice.Text, f.Summary, link)})
 	}
-	title := "New announcement"
+	title := l.T("editor.title_new")
 	if id != "" {
-		title = "Edit: " + f.Title
+		title = l.T("editor.title_edit", "Title", f.Title)
 	}
 	s.render(c, status, "editor", title, "announcements", v)
+}
+
+// addDomainIn is formErrors.addDomain with the message in the reader's
+// language.
+func addDomainIn(l *i18n.Locale, errs *formErrors, err error, fields map[string]string, fallback string) bool {
+	if !errors.Is(err, briefing.ErrInvalid) {
+		return false
+	}
+	field, ok := fields[briefing.ErrorField(err)]
+	if !ok {
+		field = fallback
+	}
+	errs.Add(field, "%s", upperFirst(l.Error(err)))
+	return true
 }
