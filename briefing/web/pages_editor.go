@@ -292,7 +292,7 @@ func (s *Server) editorEdit(c *gin.Context) {
 		return
 	}
 	if err := briefing.CanEdit(a); err != nil {
-		redirectFlash(c, "/announcements/"+a.ID, upperFirst(s.locale(c).Error(err))+".")
+		redirectFlash(c, "/announcements/"+a.ID, upperFirst(reason(s.locale(c), err))+".")
 		return
 	}
 	var f editorForm
@@ -348,7 +348,7 @@ func (s *Server) editorSubmit(c *gin.Context) {
 	}
 	if action == "submit" {
 		if _, err := s.st.Submit(a.ID, currentUser(c)); err != nil {
-			redirectFlash(c, "/announcements/"+a.ID, l.T("editor.flash_not_submitted", "Reason", l.Error(err)))
+			redirectFlash(c, "/announcements/"+a.ID, l.T("editor.flash_not_submitted", "Reason", reason(l, err)))
 			return
 		}
 		redirectFlash(c, "/announcements/"+a.ID, l.T("editor.flash_submitted"))
@@ -472,4 +472,10 @@ func addDomainIn(l *i18n.Locale, errs *formErrors, err error, fields map[string]
 	}
 	errs.Add(field, "%s", upperFirst(l.Error(err)))
 	return true
+}
+
+// reason is an error's message to go inside a sentence of ours: without
+// the full stop a German message ends with.
+func reason(l *i18n.Locale, err error) string {
+	return strings.TrimRight(strings.TrimSpace(l.Error(err)), ".")
 }

@@ -326,6 +326,19 @@ func TestPageEditorTimesInTheAuthorsZone(t *testing.T) {
 		})
 	}
 
+	// A person's own zone wins over the organisation's.
+	if _, err := a.st.SetPreferences(o.author.ID, new("Asia/Tokyo"), nil); err != nil {
+		t.Fatal(err)
+	}
+	f := pgDraftForm()
+	f.Set("not_before", "2026-12-01T19:33")
+	r := a.post(o.author, "/announcements/new", f)
+	pgWant(t, "save in Tokyo", r, http.StatusSeeOther)
+	if ann := pgSavedDraft(t, a, r); ann.Policy.NotBefore == nil || !ann.Policy.NotBefore.Equal(time.Date(2026, 12, 1, 10, 33, 0, 0, time.UTC)) {
+		t.Errorf("embargo typed in Tokyo: got %v, want 10:33 UTC", ann.Policy.NotBefore)
+	}
+	pgContains(t, "editor in Tokyo", a.get(o.author, "/announcements/new").Body, "Embargo (Asia/Tokyo, JST)")
+
 }
 
 // TestPageEditorRefusesATimeTheClocksSkip: on the night the clocks go
