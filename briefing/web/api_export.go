@@ -24,9 +24,3 @@ func (s *Server) exportAPI(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
-
-// yourSettingsPage is "Your settings" for every signed-in person: for now
-// the download of their data.
-func (s *Server) yourSettingsPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "settings", "Your settings", "settings", nil)
-}

@@ -18,7 +18,6 @@ var notYetTranslated = map[string]bool{
 	"admin_audit.html": true, "admin_channels.html": true, "admin_settings.html": true,
 	"admin_types.html": true, "admin_user.html": true, "admin_users.html": true,
 	"news.html": true, "news_item.html": true,
-	"settings.html": true,
 }
 
 var (

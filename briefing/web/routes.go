@@ -124,6 +124,7 @@ func (s *Server) routes(r *gin.Engine) {
 	pin := pg.Group("", s.signedIn)
 	pin.POST("/signout", s.signOutForm)
 	pin.GET("/settings", s.yourSettingsPage)
+	pin.POST("/settings", s.saveYourSettingsForm)
 	pin.GET("/briefings/:id", s.briefingPage)
 	pin.POST("/briefings/:id/ack", s.ackForm)
 	pin.POST("/briefings/:id/questions", s.askForm)
