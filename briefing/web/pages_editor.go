@@ -183,7 +183,7 @@ func (f *editorForm) apply(a *briefing.Announcement, l *i18n.Locale, channels ma
 			// The rule the store applies at save and publish, so the page
 			// and the API count alike.
 			if err := briefing.CheckChannelText(ch, text, a.Summary, "text_"+id); err != nil {
-				errs.Add("text_"+id, "%s", upperFirst(l.Error(err)))
+				errs.Add("text_"+id, "%s", refusal(l, err))
 			}
 		}
 		a.Channels = append(a.Channels, briefing.ChannelText{ChannelID: id, Text: text})
@@ -292,7 +292,7 @@ func (s *Server) editorEdit(c *gin.Context) {
 		return
 	}
 	if err := briefing.CanEdit(a); err != nil {
-		redirectFlash(c, "/announcements/"+a.ID, upperFirst(reason(s.locale(c), err))+".")
+		redirectFlash(c, "/announcements/"+a.ID, refusal(s.locale(c), err))
 		return
 	}
 	var f editorForm
@@ -461,7 +461,7 @@ func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorFor
 }
 
 // addDomainIn is formErrors.addDomain with the message in the reader's
-// language.
+// language, as a sentence.
 func addDomainIn(l *i18n.Locale, errs *formErrors, err error, fields map[string]string, fallback string) bool {
 	if !errors.Is(err, briefing.ErrInvalid) {
 		return false
@@ -470,7 +470,7 @@ func addDomainIn(l *i18n.Locale, errs *formErrors, err error, fields map[string]
 	if !ok {
 		field = fallback
 	}
-	errs.Add(field, "%s", upperFirst(l.Error(err)))
+	errs.Add(field, "%s", refusal(l, err))
 	return true
 }
 

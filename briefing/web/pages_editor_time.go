@@ -67,7 +67,7 @@ func (t editorTime) check(l *i18n.Locale, field string, errs *formErrors) *time.
 		}
 		errs.Add(field, "%s", msg)
 	default: // a gap, or twice: the domain's message says which and what to do
-		errs.Add(field, "%s", upperFirst(l.Error(t.Err)))
+		errs.Add(field, "%s", refusal(l, t.Err))
 	}
 	return nil
 }
