@@ -143,12 +143,8 @@ func deptName(l *i18n.Locale, d string) string {
 	return d
 }
 
-// Forms for datetime-local inputs: minutes, and seconds for browsers that
-// send them.
-const (
-	localMinute = "2006-01-02T15:04"
-	localSecond = "2006-01-02T15:04:05"
-)
+// localMinute is the form of a datetime-local input's value.
+const localMinute = "2006-01-02T15:04"
 
 // localInput writes t for a datetime-local input in the viewer's zone.
 func localInput(t *time.Time, loc *time.Location) string {
@@ -156,22 +152,6 @@ func localInput(t *time.Time, loc *time.Location) string {
 		return ""
 	}
 	return t.In(loc).Format(localMinute)
-}
-
-// parseLocal reads a datetime-local value in the viewer's zone; "" is no time.
-func parseLocal(s string, loc *time.Location) (*time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, true
-	}
-	s = strings.Replace(s, " ", "T", 1)
-	for _, layout := range []string{localMinute, localSecond} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			u := t.UTC()
-			return &u, true
-		}
-	}
-	return nil, false
 }
 
 // flashCookie carries a one-time note to the next page. A cookie, not a
