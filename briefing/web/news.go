@@ -19,13 +19,16 @@ func (s *Server) released(limit int) ([]*briefing.Announcement, error) {
 	return list, err
 }
 
+// newsList is the public newsroom. Its visitors are not signed in: they
+// read it in their browser's language, else the organisation's, with times
+// in the organisation's zone (Server.locale).
 func (s *Server) newsList(c *gin.Context) {
 	list, err := s.released(100)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "news", "Newsroom", "news", gin.H{"Items": list})
+	s.render(c, http.StatusOK, "news", s.locale(c).T("news.title"), "news", gin.H{"Items": list})
 }
 
 // newsPage shows one released announcement. Anything else is a plain 404,
