@@ -92,7 +92,13 @@ func TestPageAdminSettings(t *testing.T) {
 
 	form := url.Values{"privacy": {"aggregate"}, "min_group": {"7"}, "receipt_retention_days": {"90"},
 		"time_zone": {"Europe/Berlin"}, "language": {"de"}}
-	r = a.post(o.admin, "/admin/settings", form)
+	// The organisation speaks German from here on; the admin's browser
+	// asks for English, so the pages stay English (pages_admin_i18n_test.go
+	// has the German ones).
+	post := func(form url.Values) pgResp {
+		return a.sendIn("en", &o.admin, http.MethodPost, "/admin/settings", form)
+	}
+	r = post(form)
 	pgWant(t, "save settings", r, http.StatusSeeOther)
 	if r.Location != "/admin/settings" || r.Flash != "Settings saved." {
 		t.Errorf("save: location %q flash %q", r.Location, r.Flash)
@@ -115,7 +121,7 @@ func TestPageAdminSettings(t *testing.T) {
 			bad[k] = v
 		}
 		bad.Set(tt.key, tt.value)
-		r = a.post(o.admin, "/admin/settings", bad)
+		r = post(bad)
 		pgWant(t, "bad "+tt.key, r, http.StatusUnprocessableEntity)
 		pgContains(t, "bad "+tt.key, r.Body, tt.want)
 		if tt.key != "privacy" { // a radio button: the choices stay as they are

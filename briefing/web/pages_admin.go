@@ -71,7 +71,7 @@ func (s *Server) renderUsers(c *gin.Context, status int, v adminUsersView) {
 			v.Next += "&department=" + urlEscape(v.Department)
 		}
 	}
-	s.render(c, status, "admin_users", "People", "admin", v)
+	s.render(c, status, "admin_users", s.locale(c).T("admin.users_title"), "admin", v)
 }
 
 func (s *Server) addUserForm(c *gin.Context) {
@@ -79,24 +79,26 @@ func (s *Server) addUserForm(c *gin.Context) {
 	f.fromRequest(c)
 	u, err := s.addUser(userInput{Email: f.Email, Name: f.Name, Department: f.Department, Location: f.Location,
 		Roles: f.roles(), Password: c.PostForm("password")}, actor(c))
+	l := s.locale(c)
 	if err != nil {
 		v := adminUsersView{Form: f}
-		if status, body := classify(err); status == http.StatusConflict {
-			v.Errors.Add("email", "%s", upperFirst(body.Message))
-		} else if !v.Errors.addDomain(err, userFields, "email") {
+		if status, _ := classify(err); status == http.StatusConflict {
+			v.Errors.Add("email", "%s", refusal(l, err))
+		} else if !v.Errors.addDomainIn(l, err, userFields, "email") {
 			s.fail(c, err)
 			return
 		}
 		s.renderUsers(c, http.StatusUnprocessableEntity, v)
 		return
 	}
-	redirectFlash(c, "/admin/users/"+u.ID, "Added "+u.Name+".")
+	redirectFlash(c, "/admin/users/"+u.ID, l.T("admin.flash_added", "Name", u.Name))
 }
 
 // importForm takes a directory CSV as an uploaded file or pasted text and
 // reports every line it could not take. Pages carry at most 1 MiB; the
 // API takes whole directories.
 func (s *Server) importForm(c *gin.Context) {
+	l := s.locale(c)
 	var body io.Reader = strings.NewReader(c.PostForm("csv"))
 	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
 		f, err := fh.Open()
@@ -108,13 +110,13 @@ func (s *Server) importForm(c *gin.Context) {
 		body = f
 	} else if strings.TrimSpace(c.PostForm("csv")) == "" {
 		v := adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}, CSV: c.PostForm("csv")}
-		v.ImportErrors.Add("import-file", "Choose a CSV file, or paste the lines into the box")
+		v.ImportErrors.Add("import-file", "%s", l.T("admin.import_choose"))
 		s.renderUsers(c, http.StatusUnprocessableEntity, v)
 		return
 	}
 	v := adminUsersView{Form: adminUserForm{Roles: []string{"employee"}}, CSV: c.PostForm("csv"), Invite: c.PostForm("invite") != ""}
 	if v.Invite && s.mailer == nil {
-		v.ImportErrors.Add("import-invite", "%s", upperFirst(briefing.ErrorMessage(errNoMail("invitations"))))
+		v.ImportErrors.Add("import-invite", "%s", refusal(l, errNoMail("invitations")))
 		s.renderUsers(c, http.StatusConflict, v)
 		return
 	}
@@ -123,7 +125,7 @@ func (s *Server) importForm(c *gin.Context) {
 		err = s.inviteCreated(&res, actor(c))
 	}
 	if err != nil {
-		if !v.ImportErrors.addDomain(err, map[string]string{}, "import-file") {
+		if !v.ImportErrors.addDomainIn(l, err, map[string]string{}, "import-file") {
 			s.fail(c, err)
 			return
 		}
@@ -171,6 +173,7 @@ func (s *Server) renderUser(c *gin.Context, status int, v adminUserView) {
 // The store refuses to take the admin role from the last active admin
 // (briefing.CanChangeUser), as for the API.
 func (s *Server) saveUserForm(c *gin.Context) {
+	l := s.locale(c)
 	id := c.Param("id")
 	var f adminUserForm
 	f.fromRequest(c)
@@ -183,7 +186,7 @@ func (s *Server) saveUserForm(c *gin.Context) {
 	var hash []byte
 	if p := c.PostForm("password"); p != "" {
 		if hash, err = HashPassword(p); err != nil {
-			v.Errors.addDomain(err, userFields, "password")
+			v.Errors.addDomainIn(l, err, userFields, "password")
 		}
 	}
 	if v.Errors.Any() {
@@ -199,19 +202,19 @@ func (s *Server) saveUserForm(c *gin.Context) {
 	})
 	if err != nil {
 		if status, body := classify(err); status == http.StatusConflict && body.Field == "roles" {
-			v.Errors.Add("roles", "%s", upperFirst(body.Message))
+			v.Errors.Add("roles", "%s", refusal(l, err))
 			s.renderUser(c, status, v) // 409, as the API answers
 			return
 		} else if status == http.StatusConflict {
-			v.Errors.Add("email", "%s", upperFirst(body.Message))
-		} else if !v.Errors.addDomain(err, userFields, "name") {
+			v.Errors.Add("email", "%s", refusal(l, err))
+		} else if !v.Errors.addDomainIn(l, err, userFields, "name") {
 			s.fail(c, err)
 			return
 		}
 		s.renderUser(c, http.StatusUnprocessableEntity, v)
 		return
 	}
-	redirectFlash(c, "/admin/users/"+u.ID, "Saved.")
+	redirectFlash(c, "/admin/users/"+u.ID, l.T("admin.flash_saved"))
 }
 
 // activeForm deactivates or reactivates a person. A deactivated person
@@ -227,9 +230,10 @@ func (s *Server) activeForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	msg := u.Name + " is active again."
+	l := s.locale(c)
+	msg := l.T("admin.flash_active", "Name", u.Name)
 	if !active {
-		msg = u.Name + " is deactivated: they cannot sign in and get no new briefings."
+		msg = l.T("admin.flash_deactivated", "Name", u.Name)
 	}
 	redirectFlash(c, "/admin/users/"+u.ID, msg)
 }
@@ -271,7 +275,7 @@ func (s *Server) inviteForm(c *gin.Context) {
 		return
 	}
 	s.mailSignal()
-	redirectFlash(c, "/admin/users/"+id, "Invitation e-mailed to "+u.Email+": the link works for 7 days.")
+	redirectFlash(c, "/admin/users/"+id, s.locale(c).T("admin.flash_invited", "Email", u.Email))
 }
 
 // inviteAllForm invites everyone who has no password yet.
@@ -286,5 +290,5 @@ func (s *Server) inviteAllForm(c *gin.Context) {
 		return
 	}
 	s.mailSignal()
-	redirectFlash(c, "/admin/users", "Invited "+people(n)+" without a password.")
+	redirectFlash(c, "/admin/users", s.locale(c).T("admin.flash_invited_all", "Count", n))
 }

@@ -10,6 +10,7 @@ import (
 
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
+	"firsthand/briefing/i18n"
 )
 
 // channelForm is a new channel as the admin typed it. Values holds the
@@ -33,19 +34,16 @@ type fieldForm struct {
 	Input string // the input's name and id
 }
 
-// channelFormKinds lists the kinds an admin may add: every kind of the
-// catalogue but the permanent ones (the newsroom exists once).
-func channelFormKinds() []kindForm {
+// channelFormKinds lists the kinds an admin may add, in the reader's
+// language: every kind of the catalogue but the permanent ones (the
+// newsroom exists once).
+func channelFormKinds(l *i18n.Locale) []kindForm {
 	var out []kindForm
 	for _, k := range channel.Catalogue() {
 		if k.Permanent {
 			continue
 		}
-		kf := kindForm{Kind: k}
-		for _, f := range k.Fields {
-			kf.Fields = append(kf.Fields, fieldForm{Field: f, Input: string(k.KindSpec.Kind) + "_" + f.Name})
-		}
-		out = append(out, kf)
+		out = append(out, localKind(l, k))
 	}
 	return out
 }
@@ -64,6 +62,10 @@ func channelFields(kind string) map[string]string {
 // channelRow is a channel in the list: where it goes, never its secrets.
 type channelRow struct {
 	*briefing.Channel
+	// Purpose is the channel's, but for the built-in newsroom: the store
+	// wrote its purpose, not a person, so the page says it in the reader's
+	// language.
+	Purpose   string
 	Where     string
 	Limit     int
 	Permanent bool
@@ -95,14 +97,18 @@ func (s *Server) renderChannels(c *gin.Context, status int, v channelsView, errI
 		s.fail(c, err)
 		return
 	}
+	l := s.locale(c)
 	for _, ch := range list {
-		row := channelRow{Channel: ch, Limit: ch.TextLimit()}
+		row := channelRow{Channel: ch, Purpose: ch.Purpose, Limit: ch.TextLimit()}
 		if app, ok := channel.LookupOAuth(ch.Kind); ok {
 			t := briefing.TokensOf(ch.Config)
 			row.OAuth, row.Platform, row.Connected, row.Failed = true, app.Platform, t.Connected(), t.Failed
 		}
 		if k, ok := channel.Lookup(ch.Kind); ok {
 			row.Permanent = k.Permanent
+			if k.Permanent && ch.Kind == briefing.KindNewsroom {
+				row.Purpose = l.T("admin.newsroom_purpose")
+			}
 			row.Testable = k.Retry != briefing.RetryLocal && k.Retry != briefing.RetryPerson
 			if k.Where != nil {
 				row.Where = k.Where(ch.Config)
@@ -113,8 +119,8 @@ func (s *Server) renderChannels(c *gin.Context, status int, v channelsView, errI
 		}
 		v.Channels = append(v.Channels, row)
 	}
-	v.Kinds = channelFormKinds()
-	s.render(c, status, "admin_channels", "Channels", "admin", v)
+	v.Kinds = channelFormKinds(l)
+	s.render(c, status, "admin_channels", l.T("admin.channels_title"), "admin", v)
 }
 
 // channelConfigFromForm builds a kind's config object from the form's
@@ -157,48 +163,53 @@ func (s *Server) addChannelForm(c *gin.Context) {
 	kind := c.PostForm("kind")
 	raw, f := channelConfigFromForm(c, kind)
 	ch, err := s.addChannel(channelInput{Name: f.Name, Kind: briefing.ChannelKind(kind), Purpose: strings.TrimSpace(f.Purpose), Config: raw}, actor(c))
+	l := s.locale(c)
 	if err != nil {
 		v := channelsView{Form: f}
-		if !v.Errors.addDomain(err, channelFields(kind), "ch-name") {
+		if !v.Errors.addDomainIn(l, err, channelFields(kind), "ch-name") {
 			s.fail(c, err)
 			return
 		}
 		s.renderChannels(c, http.StatusUnprocessableEntity, v, "", "", nil)
 		return
 	}
-	redirectFlash(c, "/admin/channels#ch-"+ch.ID, "Added "+ch.Name+". Check it, or send a test, to see that it works.")
+	redirectFlash(c, "/admin/channels#ch-"+ch.ID, l.T("admin.flash_channel_added", "Name", ch.Name))
 }
 
 // testChannelForm sends a marked test message; a failure is shown next to
 // the channel, with the receiver's answer.
 func (s *Server) testChannelForm(c *gin.Context) {
 	id := c.Param("id")
+	l := s.locale(c)
 	if err := s.sendTest(c.Request.Context(), id, actor(c)); err != nil {
-		if status, body := classify(err); status == http.StatusConflict {
-			s.renderChannels(c, status, channelsView{Form: channelForm{Kind: "webhook"}}, id, upperFirst(body.Message), nil)
+		if status, _ := classify(err); status == http.StatusConflict {
+			s.renderChannels(c, status, channelsView{Form: channelForm{Kind: "webhook"}}, id, refusal(l, err), nil)
 			return
 		}
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, "/admin/channels#ch-"+id, "Test sent. Check that it arrived.")
+	redirectFlash(c, "/admin/channels#ch-"+id, l.T("admin.flash_test_sent"))
 }
 
 // channelDisabledForm turns a channel off or back on (after a 410 Gone
 // disabled it, for example).
 func (s *Server) channelDisabledForm(c *gin.Context) {
+	l := s.locale(c)
 	id, off := c.Param("id"), c.PostForm("disabled") == "true"
 	note := ""
 	if off {
-		note = "disabled by " + currentUser(c).Name
+		// A note is stored and read by every admin later: it is written in
+		// the language of the one who disabled the channel.
+		note = l.T("admin.disabled_by", "Name", currentUser(c).Name)
 	}
 	if err := s.st.SetChannelDisabled(id, actor(c), off, note); err != nil {
 		s.fail(c, err)
 		return
 	}
-	msg := "Channel enabled again."
+	msg := l.T("admin.flash_enabled")
 	if off {
-		msg = "Channel disabled: new releases skip it."
+		msg = l.T("admin.flash_disabled")
 	}
 	redirectFlash(c, "/admin/channels#ch-"+id, msg)
 }

@@ -14,13 +14,14 @@ import (
 // Firsthand for an x or linkedin channel. The state it carries is bound
 // to this admin's session, so only a browser session can start it.
 func (s *Server) connectStart(c *gin.Context) {
+	l := s.locale(c)
 	session, err := c.Cookie(SessionCookie)
 	if err != nil || session == "" {
-		s.renderError(c, http.StatusBadRequest, "connecting an account needs a browser sign-in, not an API token")
+		s.renderError(c, http.StatusBadRequest, l.T("admin.connect_browser"))
 		return
 	}
 	if s.connect == nil {
-		s.renderError(c, http.StatusConflict, "this server does not connect accounts")
+		s.renderError(c, http.StatusConflict, l.T("admin.connect_off"))
 		return
 	}
 	to, err := s.connect.Begin(c.Param("id"), currentUser(c), session)
@@ -36,9 +37,10 @@ func (s *Server) connectStart(c *gin.Context) {
 // and used up first in either case; a wrong, expired, replayed or foreign
 // one is a 400 page and stores nothing.
 func (s *Server) connectCallback(c *gin.Context) {
+	l := s.locale(c)
 	session, _ := c.Cookie(SessionCookie)
 	if s.connect == nil {
-		s.renderError(c, http.StatusConflict, "this server does not connect accounts")
+		s.renderError(c, http.StatusConflict, l.T("admin.connect_off"))
 		return
 	}
 	state, u := c.Query("state"), currentUser(c)
@@ -48,9 +50,9 @@ func (s *Server) connectCallback(c *gin.Context) {
 			s.connectRefused(c, err)
 			return
 		}
-		msg := "the platform did not connect the account"
+		msg := l.T("admin.connect_failed")
 		if e == "access_denied" {
-			msg = "access was denied at the platform, so " + ch.Name + " is not connected: nothing was stored. Connect it again when you are ready to approve"
+			msg = l.T("admin.connect_denied", "Name", ch.Name)
 		}
 		s.renderError(c, http.StatusBadRequest, msg)
 		return
@@ -60,7 +62,7 @@ func (s *Server) connectCallback(c *gin.Context) {
 		s.connectRefused(c, err)
 		return
 	}
-	redirectFlash(c, "/admin/channels#ch-"+ch.ID, "Connected "+ch.Name+": it posts with this account from now on.")
+	redirectFlash(c, "/admin/channels#ch-"+ch.ID, l.T("admin.flash_connected", "Name", ch.Name))
 }
 
 // connectRefused shows why a callback stored nothing; only the server's
@@ -68,7 +70,7 @@ func (s *Server) connectCallback(c *gin.Context) {
 func (s *Server) connectRefused(c *gin.Context, err error) {
 	var de *briefing.Error
 	if errors.As(err, &de) && errors.Is(err, briefing.ErrInvalid) {
-		s.renderError(c, http.StatusBadRequest, de.Message)
+		s.renderError(c, http.StatusBadRequest, s.locale(c).Error(de))
 		return
 	}
 	s.fail(c, err)

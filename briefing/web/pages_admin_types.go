@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firsthand/briefing"
+	"firsthand/briefing/i18n"
 )
 
 // The message types page: admins define which channels each kind of news
@@ -44,11 +45,12 @@ func (s *Server) renderTypes(c *gin.Context, status int, f typeForm, errs formEr
 	for _, ch := range v.Channels {
 		v.Names[ch.ID] = ch.Name
 	}
-	s.render(c, status, "admin_types", "Message types", "admin", v)
+	s.render(c, status, "admin_types", s.locale(c).T("admin.types_title"), "admin", v)
 }
 
-// apply reads the form onto a type; errs collects what cannot be read.
-func (f typeForm) apply(t *briefing.MessageType, errs *formErrors) {
+// apply reads the form onto a type; errs collects what cannot be read, in
+// the reader's language.
+func (f typeForm) apply(l *i18n.Locale, t *briefing.MessageType, errs *formErrors) {
 	t.Name, t.Channels = f.Name, f.Channels
 	if t.Channels == nil {
 		t.Channels = []string{}
@@ -61,7 +63,7 @@ func (f typeForm) apply(t *briefing.MessageType, errs *formErrors) {
 	if strings.TrimSpace(f.Threshold) != "" {
 		p, ok := parsePercent(f.Threshold)
 		if !ok {
-			errs.Add("type_threshold", "Enter a share of more than 0 and at most 100 (%%), or leave it empty")
+			errs.Add("type_threshold", "%s", l.T("admin.type_bad_share"))
 			return
 		}
 		t.Policy = &briefing.Policy{Threshold: p, OnDeadline: briefing.DeadlineHold}
@@ -74,15 +76,16 @@ var typeFields = map[string]string{"name": "type_name", "channels": "type_channe
 func (s *Server) saveTypeForm(c *gin.Context) {
 	f := typeForm{Name: c.PostForm("name"), Departments: c.PostForm("departments"), Threshold: c.PostForm("threshold"),
 		Channels: c.PostFormArray("channel")}
+	l := s.locale(c)
 	var errs formErrors
 	t := &briefing.MessageType{}
-	f.apply(t, &errs)
+	f.apply(l, t, &errs)
 	if errs.Any() {
 		s.renderTypes(c, http.StatusUnprocessableEntity, f, errs)
 		return
 	}
 	err := s.st.CreateMessageType(t, actor(c))
-	if err != nil && errs.addDomain(err, typeFields, "type_name") {
+	if err != nil && errs.addDomainIn(l, err, typeFields, "type_name") {
 		s.renderTypes(c, http.StatusUnprocessableEntity, f, errs)
 		return
 	}
@@ -90,5 +93,5 @@ func (s *Server) saveTypeForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	redirectFlash(c, "/admin/message-types", "Message type saved. New announcements of this type go out only on its channels.")
+	redirectFlash(c, "/admin/message-types", l.T("admin.flash_type_saved"))
 }

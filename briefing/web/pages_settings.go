@@ -30,6 +30,9 @@ func (f *settingsForm) from(s briefing.Settings) {
 type settingsAdminView struct {
 	Form   settingsForm
 	Errors formErrors
+	// Zone is the organisation's time zone as stored: the page names it
+	// next to the field, which may hold a refused value.
+	Zone string
 }
 
 // settingsFields maps the settings' JSON names to the form's control ids.
@@ -42,9 +45,21 @@ func (s *Server) settingsAdminPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var v settingsAdminView
+	v := settingsAdminView{Zone: set.TimeZone}
 	v.Form.from(set)
-	s.render(c, http.StatusOK, "admin_settings", "Settings", "admin", v)
+	s.render(c, http.StatusOK, "admin_settings", s.locale(c).T("admin.settings_title"), "admin", v)
+}
+
+// renderSettingsRefused shows the form again with what was typed and what
+// to fix.
+func (s *Server) renderSettingsRefused(c *gin.Context, v settingsAdminView) {
+	set, err := s.st.Settings()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v.Zone = set.TimeZone
+	s.render(c, http.StatusUnprocessableEntity, "admin_settings", s.locale(c).T("admin.settings_title"), "admin", v)
 }
 
 func (s *Server) saveSettingsForm(c *gin.Context) {
@@ -52,17 +67,18 @@ func (s *Server) saveSettingsForm(c *gin.Context) {
 		RetentionDays: strings.TrimSpace(c.PostForm("receipt_retention_days")),
 		TimeZone:      c.PostForm("time_zone"), Language: c.PostForm("language"),
 		ApprovalRequired: c.PostForm("approval_required") == "on"}
+	l := s.locale(c)
 	v := settingsAdminView{Form: f}
 	minGroup, err1 := strconv.Atoi(f.MinGroup)
 	if err1 != nil {
-		v.Errors.Add("min_group", "Give the smallest group as a whole number, e.g. 5")
+		v.Errors.Add("min_group", "%s", l.T("admin.min_group_number"))
 	}
 	days, err2 := strconv.Atoi(f.RetentionDays)
 	if err2 != nil {
-		v.Errors.Add("receipt_retention_days", "Give the days as a whole number: 0 keeps the times")
+		v.Errors.Add("receipt_retention_days", "%s", l.T("admin.retention_number"))
 	}
 	if v.Errors.Any() {
-		s.render(c, http.StatusUnprocessableEntity, "admin_settings", "Settings", "admin", v)
+		s.renderSettingsRefused(c, v)
 		return
 	}
 	_, err := s.st.UpdateSettings(actor(c), func(set *briefing.Settings) error {
@@ -72,12 +88,14 @@ func (s *Server) saveSettingsForm(c *gin.Context) {
 		return nil
 	})
 	if err != nil {
-		if !v.Errors.addDomain(err, settingsFields, "privacy-personal") {
+		if !v.Errors.addDomainIn(l, err, settingsFields, "privacy-personal") {
 			s.fail(c, err)
 			return
 		}
-		s.render(c, http.StatusUnprocessableEntity, "admin_settings", "Settings", "admin", v)
+		s.renderSettingsRefused(c, v)
 		return
 	}
-	redirectFlash(c, "/admin/settings", "Settings saved.")
+	// The note speaks the language of the next page: a new organisation
+	// language may be the admin's now.
+	redirectFlash(c, "/admin/settings", s.localeOf(c.Request, currentUser(c)).T("admin.flash_settings_saved"))
 }
