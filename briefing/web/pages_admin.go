@@ -84,7 +84,7 @@ func (s *Server) addUserForm(c *gin.Context) {
 		v := adminUsersView{Form: f}
 		if status, _ := classify(err); status == http.StatusConflict {
 			v.Errors.Add("email", "%s", refusal(l, err))
-		} else if !v.Errors.addDomainIn(l, err, userFields, "email") {
+		} else if !v.Errors.addDomain(l, err, userFields, "email") {
 			s.fail(c, err)
 			return
 		}
@@ -125,7 +125,7 @@ func (s *Server) importForm(c *gin.Context) {
 		err = s.inviteCreated(&res, actor(c))
 	}
 	if err != nil {
-		if !v.ImportErrors.addDomainIn(l, err, map[string]string{}, "import-file") {
+		if !v.ImportErrors.addDomain(l, err, map[string]string{}, "import-file") {
 			s.fail(c, err)
 			return
 		}
@@ -186,7 +186,7 @@ func (s *Server) saveUserForm(c *gin.Context) {
 	var hash []byte
 	if p := c.PostForm("password"); p != "" {
 		if hash, err = HashPassword(p); err != nil {
-			v.Errors.addDomainIn(l, err, userFields, "password")
+			v.Errors.addDomain(l, err, userFields, "password")
 		}
 	}
 	if v.Errors.Any() {
@@ -207,7 +207,7 @@ func (s *Server) saveUserForm(c *gin.Context) {
 			return
 		} else if status == http.StatusConflict {
 			v.Errors.Add("email", "%s", refusal(l, err))
-		} else if !v.Errors.addDomainIn(l, err, userFields, "name") {
+		} else if !v.Errors.addDomain(l, err, userFields, "name") {
 			s.fail(c, err)
 			return
 		}

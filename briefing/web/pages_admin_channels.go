@@ -166,7 +166,7 @@ func (s *Server) addChannelForm(c *gin.Context) {
 	l := s.locale(c)
 	if err != nil {
 		v := channelsView{Form: f}
-		if !v.Errors.addDomainIn(l, err, channelFields(kind), "ch-name") {
+		if !v.Errors.addDomain(l, err, channelFields(kind), "ch-name") {
 			s.fail(c, err)
 			return
 		}

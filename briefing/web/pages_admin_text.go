@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http"
 	"strings"
 
 	"firsthand/briefing"
@@ -16,22 +15,6 @@ import (
 // under admin.kind.<kind>, admin.kind_hint.<kind>, admin.field.<input> and
 // admin.field_hint.<input>, and a test keeps its English equal to the
 // channel package's.
-
-// addDomainIn is addDomain in the reader's language: the domain's message
-// translated and made a sentence (refusal), under the form field it
-// concerns.
-func (e *formErrors) addDomainIn(l *i18n.Locale, err error, fields map[string]string, fallback string) bool {
-	status, body := classify(err)
-	if status != http.StatusUnprocessableEntity {
-		return false
-	}
-	field, ok := fields[body.Field]
-	if !ok {
-		field = fallback
-	}
-	e.Add(field, "%s", refusal(l, err))
-	return true
-}
 
 // The catalogue ids of a kind's words, made from the kind and the form's
 // input name; TestChannelCatalogueInEveryLanguage checks they all exist.

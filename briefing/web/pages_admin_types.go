@@ -85,7 +85,7 @@ func (s *Server) saveTypeForm(c *gin.Context) {
 		return
 	}
 	err := s.st.CreateMessageType(t, actor(c))
-	if err != nil && errs.addDomainIn(l, err, typeFields, "type_name") {
+	if err != nil && errs.addDomain(l, err, typeFields, "type_name") {
 		s.renderTypes(c, http.StatusUnprocessableEntity, f, errs)
 		return
 	}

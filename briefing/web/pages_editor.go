@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"math"
 	"net/http"
@@ -335,7 +334,7 @@ func (s *Server) editorSubmit(c *gin.Context) {
 		})
 	}
 	if err != nil {
-		if addDomainIn(l, &errs, err, draftFields, "title") {
+		if errs.addDomain(l, err, draftFields, "title") {
 			s.renderEditor(c, http.StatusUnprocessableEntity, id, f, errs, nil, false)
 			return
 		}
@@ -458,20 +457,6 @@ func (s *Server) renderEditor(c *gin.Context, status int, id string, f editorFor
 		title = l.T("editor.title_edit", "Title", f.Title)
 	}
 	s.render(c, status, "editor", title, "announcements", v)
-}
-
-// addDomainIn is formErrors.addDomain with the message in the reader's
-// language, as a sentence.
-func addDomainIn(l *i18n.Locale, errs *formErrors, err error, fields map[string]string, fallback string) bool {
-	if !errors.Is(err, briefing.ErrInvalid) {
-		return false
-	}
-	field, ok := fields[briefing.ErrorField(err)]
-	if !ok {
-		field = fallback
-	}
-	errs.Add(field, "%s", refusal(l, err))
-	return true
 }
 
 // reason is an error's message to go inside a sentence of ours: without

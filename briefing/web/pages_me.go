@@ -123,7 +123,7 @@ func (s *Server) saveYourSettingsForm(c *gin.Context) {
 	u, err := s.st.SetPreferences(currentUser(c).ID, &f.TimeZone, &f.Language)
 	if err != nil {
 		var errs formErrors
-		if !addDomainIn(s.locale(c), &errs, err, meFields, "time_zone") {
+		if !errs.addDomain(s.locale(c), err, meFields, "time_zone") {
 			s.fail(c, err)
 			return
 		}

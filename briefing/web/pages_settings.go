@@ -88,7 +88,7 @@ func (s *Server) saveSettingsForm(c *gin.Context) {
 		return nil
 	})
 	if err != nil {
-		if !v.Errors.addDomainIn(l, err, settingsFields, "privacy-personal") {
+		if !v.Errors.addDomain(l, err, settingsFields, "privacy-personal") {
 			s.fail(c, err)
 			return
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -89,23 +90,21 @@ func (e formErrors) Any() bool { return len(e.list) > 0 }
 func (e formErrors) List() []fieldError { return e.list }
 
 // addDomain records a validation error from the domain under the form
-// field it concerns; fields maps the domain's JSON paths to form ids. It
-// reports false for an error that is not a validation error.
-func (e *formErrors) addDomain(err error, fields map[string]string, fallback string) bool {
-	status, body := classify(err)
-	if status != http.StatusUnprocessableEntity {
+// field it concerns, in the reader's language and as a sentence; fields
+// maps the domain's JSON paths to form ids. It reports false for an error
+// that is not a validation error.
+func (e *formErrors) addDomain(l *i18n.Locale, err error, fields map[string]string, fallback string) bool {
+	if !errors.Is(err, briefing.ErrInvalid) {
 		return false
 	}
-	field, ok := fields[body.Field]
+	field, ok := fields[briefing.ErrorField(err)]
 	if !ok {
 		field = fallback
 	}
-	e.Add(field, "%s", upperFirst(body.Message))
+	e.Add(field, "%s", refusal(l, err))
 	return true
 }
 
-// upperFirst capitalises the first letter, which may take more than a
-// byte ("über" is "Über", not a broken character).
 func upperFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	if n == 0 {
