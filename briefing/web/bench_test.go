@@ -320,3 +320,26 @@ func BenchmarkDashboard100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSignInPage: the sign-in page, the smallest page, in each
+// language: what choosing the language, reading the settings and cloning
+// the template set cost a request (docs/performance.md).
+func BenchmarkSignInPage(b *testing.B) {
+	_, srv := benchApp(b)
+	for _, tc := range []struct{ lang, accept, want string }{
+		{"en", "en-GB,en;q=0.9", "Sign in"},
+		{"de", "de-DE,de;q=0.9", "Anmelden"},
+	} {
+		b.Run(tc.lang, func(b *testing.B) {
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				r := httptest.NewRequest("GET", "/", nil)
+				r.Header.Set("Accept-Language", tc.accept)
+				srv.ServeHTTP(w, r)
+				if w.Code != http.StatusOK || !bytes.Contains(w.Body.Bytes(), []byte(tc.want)) {
+					b.Fatalf("GET /: %d, %q not on the page", w.Code, tc.want)
+				}
+			}
+		})
+	}
+}
