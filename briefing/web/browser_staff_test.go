@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,31 +36,7 @@ func TestBrowserStaffGerman(t *testing.T) {
 		Headers: network.Headers{"Accept-Language": "de-DE,de;q=0.9"}}); err != nil {
 		t.Fatalf("Accept-Language: %v", err)
 	}
-	check := func(name string) {
-		t.Helper()
-		lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
-		if err != nil || lang != "de" {
-			t.Errorf("%s: <html lang=%q> (%v), want de", name, lang, err)
-		}
-		w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.scrollingElement.scrollWidth`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if w > 390 {
-			wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("body *")).filter(el => el.getBoundingClientRect().right > 391).slice(0, 5).map(el => el.tagName + "." + el.className).join(", ")`))
-			t.Errorf("%s at 390 px: scrollWidth %d > 390 (too wide: %s)", name, w, wide)
-		}
-		if dir == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("%s: screenshot: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+"-390.png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	check := func(name string) { t.Helper(); checkGermanAt390(t, e, ctx, dir, name) }
 
 	e.do(ctx, "the sign-in page", chromedp.Navigate(e.url+"/"), chromedp.WaitVisible(chromedp.ID("email")))
 	if got := e.text(ctx, "h1"); got != "Anmelden" {
@@ -97,6 +74,71 @@ func TestBrowserStaffGerman(t *testing.T) {
 	if f := e.foreign(); len(f) > 0 {
 		t.Errorf("requests to another origin: %q", f)
 	}
+}
+
+// checkGermanAt390 fails when the page in ctx is not German or is wider
+// than 390 px, naming what sticks out; with dir set it saves a full-page
+// screenshot there as name-390.png.
+func checkGermanAt390(t *testing.T, e *browserEnv, ctx context.Context, dir, name string) {
+	t.Helper()
+	lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+	if err != nil || lang != "de" {
+		t.Errorf("%s: <html lang=%q> (%v), want de", name, lang, err)
+	}
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.scrollingElement.scrollWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w > 390 {
+		wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("body *")).filter(el => el.getBoundingClientRect().right > 391).slice(0, 5).map(el => el.tagName + "." + el.className).join(", ")`))
+		t.Errorf("%s at 390 px: scrollWidth %d > 390 (too wide: %s)", name, w, wide)
+	}
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("%s: screenshot: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+"-390.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserAuthorGerman: the author's pages in German fit 390 px too:
+// the dashboard of a live briefing (gate checklist, bars, chart, people)
+// and the editor with its zone-labelled embargo.
+func TestBrowserAuthorGerman(t *testing.T) {
+	dir := os.Getenv("FIRSTHAND_SCREENSHOTS")
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var live string
+	e := newBrowserEnv(t, func(st *store.Store) { live = seedGerman(t, st) })
+	ctx := e.tab(390, 844, true)
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+		Headers: network.Headers{"Accept-Language": "de-DE,de;q=0.9"}}); err != nil {
+		t.Fatalf("Accept-Language: %v", err)
+	}
+	e.do(ctx, "the sign-in page", chromedp.Navigate(e.url+"/"), chromedp.WaitVisible(chromedp.ID("email")))
+	e.signIn(ctx, "paula@example.com")
+
+	e.do(ctx, "the dashboard", chromedp.Navigate(e.url+"/announcements/"+live), chromedp.WaitVisible(chromedp.CSS("h1")))
+	page := e.text(ctx, "main")
+	for _, want := range []string{"Bedingungen für die Veröffentlichung", "Schwelle", " MEZ"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the German dashboard lacks %q:\n%s", want, page)
+		}
+	}
+	checkGermanAt390(t, e, ctx, dir, "de-dashboard")
+
+	e.do(ctx, "the editor", chromedp.Navigate(e.url+"/announcements/new"), chromedp.WaitVisible(chromedp.ID("not_before")))
+	if page := e.text(ctx, "main"); !strings.Contains(page, "Europe/Berlin") {
+		t.Errorf("the German editor does not name the zone:\n%s", page)
+	}
+	checkGermanAt390(t, e, ctx, dir, "de-editor")
 }
 
 // seedGerman makes, in Berlin time, a German briefing under embargo with
