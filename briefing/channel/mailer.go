@@ -40,6 +40,9 @@ type Mail struct {
 	// is stable across resends of one delivery, so that a resend is
 	// recognisable as the same message (and threaded with it).
 	MessageID string
+	// Language, when set, is the Content-Language of the text (RFC 3282):
+	// "de" or "en", so a mail client or a screen reader reads it as such.
+	Language string
 }
 
 // NewMailer parses smtpURL and checks from. smtp://user:pass@host:port uses
@@ -252,6 +255,9 @@ func (m *Mailer) message(ml Mail) (*gomail.Msg, error) {
 		msg.SetMessageID()
 	}
 	msg.SetDate()
+	if ml.Language != "" {
+		msg.SetGenHeader(gomail.HeaderContentLang, ml.Language)
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, ml.Text)
 	if ml.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, ml.HTML)

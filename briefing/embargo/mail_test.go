@@ -18,6 +18,7 @@ import (
 // smtpMsg is one message as the test server saw it, headers decoded.
 type smtpMsg struct {
 	to, subject, messageID, body string
+	language                     string // Content-Language
 }
 
 // smtpServer is the test kit's real SMTP server, seen as these tests read it.
@@ -45,7 +46,8 @@ func (b *smtpServer) got() (accepted, rejected []smtpMsg) {
 func msgsOf(ms []testkit.Mail) []smtpMsg {
 	out := make([]smtpMsg, len(ms))
 	for i, m := range ms {
-		out[i] = smtpMsg{to: strings.Join(m.To, ","), subject: m.Subject(), messageID: m.Header().Get("Message-Id"), body: m.Body()}
+		out[i] = smtpMsg{to: strings.Join(m.To, ","), subject: m.Subject(), messageID: m.Header().Get("Message-Id"), body: m.Body(),
+			language: m.Header().Get("Content-Language")}
 	}
 	return out
 }

@@ -91,6 +91,7 @@ func (n notice) mailTo(jobID string, r store.MailRecipient, link string, l *i18n
 		Subject:   n.subject,
 		Text:      greeting + "\n\n" + text + "\n" + n.signoff + "\n",
 		MessageID: fmt.Sprintf("<job-%s-%s@firsthand>", jobID, r.UserID),
+		Language:  l.Lang,
 	}
 }
 

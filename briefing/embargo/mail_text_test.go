@@ -189,6 +189,9 @@ func TestBriefingMailInEachReadersLanguageAndZone(t *testing.T) {
 		if tc.german {
 			mailGerman(t, tc.who.Email, m.subject, m.body)
 		}
+		if want := map[bool]string{true: "de", false: "en"}[tc.german]; m.language != want {
+			t.Errorf("%s: Content-Language %q, want %q", tc.who.Email, m.language, want)
+		}
 	}
 }
 
