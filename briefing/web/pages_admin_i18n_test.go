@@ -91,7 +91,7 @@ func TestAdminPagesInGerman(t *testing.T) {
 		want []string
 	}{
 		{"/admin/users", []string{"<title>Personen · Firsthand", "Person hinzufügen", "Verzeichnis importieren", "Führungskraft", "aktiv"}},
-		{"/admin/users/" + o.sales[0].ID, []string{"Angaben und Rollen", "Deaktivieren", "Mitarbeiter/in", "angelegt "}},
+		{"/admin/users/" + o.sales[0].ID, []string{"Angaben und Rollen", "Deaktivieren", "Mitarbeitende", "angelegt am "}},
 		{"/admin/channels", []string{"<title>Kanäle · Firsthand", "Newsroom und Feed", "eingebaut", "Kanal hinzufügen",
 			"Einstellungen für E-Mail-Verteiler", "Signaturschlüssel", "Nur über einen Proxy; sonst https://api.x.com"}},
 		{"/admin/message-types", []string{"<title>Meldungsarten · Firsthand", "Preisänderung", "Partnerkanal", "für Vertrieb", "60\u00a0% müssen bestätigen"}},

@@ -436,9 +436,9 @@ func TestPageAnnouncementsListInGerman(t *testing.T) {
 	pgGerman(t, "German list", r.Body)
 	pgContains(t, "German list", r.Body, "<title>Meldungen · Firsthand</title>", "Neue Meldung", "Offene Fragen",
 		"Umzug nach Mitte</a>: 1 Frage", "1 Frage offen", "Im Briefing", "an 4 Personen gesendet",
-		"<strong>25\u00a0%</strong> bestätigt", "25\u00a0% gelesen", "50\u00a0% erforderlich",
+		"<strong>25\u00a0%</strong> bestätigt", "25\u00a0% gelesen", "50\u00a0% nötig",
 		"Entwurf, zuletzt gespeichert am ", "zurückgegeben: Bitte die Preise prüfen.", `aria-label="Nach Zustand filtern"`,
-		">Entwürfe</a>", ">Zurückgezogen</a>", "aria-label=\"25\u00a0% bestätigt, 25\u00a0% gelesen; 50\u00a0% erforderlich\"")
+		">Entwürfe</a>", ">Zurückgezogen</a>", "aria-label=\"25\u00a0% bestätigt, 25\u00a0% gelesen; 50\u00a0% nötig\"")
 
 	r = a.getIn(o.author, germanBrowser, "/announcements?state=withdrawn")
 	pgGerman(t, "German empty tab", r.Body)

@@ -568,7 +568,7 @@ func TestPageDashboardFormsAnswerInGerman(t *testing.T) {
 		"Antwort gespeichert: Alle Empfänger können sie jetzt lesen.")
 	flash("correction", a.postGerman(o.author, path+"/revisions", url.Values{"title": {ann.Title}, "summary": {ann.Summary},
 		"body": {ann.Body + "!"}, "note": {"Satzzeichen"}}), "Korrigiert: Version 2. Die Empfänger sehen Ihren Hinweis.")
-	flash("release", a.postGerman(o.manager, path+"/release", url.Values{"reason": {"Start vorgezogen"}}), "Manuell veröffentlicht.")
+	flash("release", a.postGerman(o.manager, path+"/release", url.Values{"reason": {"Start vorgezogen"}}), "Von Hand veröffentlicht.")
 	ds, err := a.st.Deliveries(ann.ID)
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("deliveries: %v, %v", ds, err)

@@ -37,8 +37,8 @@ func TestDeliveryRowsSpeakTheReadersLanguage(t *testing.T) {
 	}{
 		{i18n.English, []string{"pending", "failed", "unconfirmed", "awaiting", "sent"},
 			[]string{"Tried again at 1 Dec 2026, 10:01 CET.", "Given up", "No answer came back", "Still to post by hand: paula@example.com.", "On the newsroom"}},
-		{i18n.German, []string{"ausstehend", "fehlgeschlagen", "unbestätigt", "wartet auf Posting", "gesendet"},
-			[]string{"Nächster Versuch am 1. Dez. 2026, 10:01 MEZ.", "Nach mehreren Versuchen aufgegeben", "Keine Antwort erhalten",
+		{i18n.German, []string{"ausstehend", "fehlgeschlagen", "ohne Rückmeldung", "von Hand zu posten", "gesendet"},
+			[]string{"Nächster Versuch am 1. Dez. 2026, 10:01 MEZ.", "Nach mehreren Versuchen aufgegeben", "Keine Rückmeldung erhalten",
 				"Noch von Hand zu posten: paula@example.com.", "Im Newsroom und im Feed."}},
 	} {
 		rows := deliveryRows(a, ds, channels, now, localeIn(t, tc.lang, "Europe/Berlin"))

@@ -130,7 +130,7 @@ func TestPageReviewsInGerman(t *testing.T) {
 	r := a.getIn(rev, germanBrowser, "/reviews")
 	pgWant(t, "German empty queue", r, http.StatusOK)
 	pgGerman(t, "German empty queue", r.Body)
-	pgContains(t, "German empty queue", r.Body, "<title>Freigaben · Firsthand</title>", "Nichts zu prüfen")
+	pgContains(t, "German empty queue", r.Body, "<title>Zur Prüfung · Firsthand</title>", "Nichts zu prüfen")
 
 	ann := &briefing.Announcement{AuthorID: o.author.ID, Title: "Umzug nach Mitte", Summary: "Wir ziehen um.",
 		Body: "Wir **ziehen** im Mai um.", Audience: briefing.Audience{Departments: []string{"Sales"}}}
