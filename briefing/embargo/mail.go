@@ -283,7 +283,7 @@ func compose(b *body, kind store.MailKind, a *briefing.Announcement, d *briefing
 		} else {
 			b.para(b.T("mail.revised_body", "Title", a.Title))
 		}
-		b.para(b.T("mail.revised_ask"), baseURL+"/briefings/"+a.ID)
+		b.para(b.T("mail.revised_ask"), linkMarker)
 	case store.MailDeliveryFailed:
 		if d == nil {
 			return notice{}, errors.New("a delivery failure without its delivery")

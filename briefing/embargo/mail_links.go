@@ -13,6 +13,7 @@ import (
 var linkKinds = map[store.MailKind]briefing.LinkKind{
 	store.MailBriefing: briefing.LinkBriefing,
 	store.MailReminder: briefing.LinkBriefing,
+	store.MailRevised:  briefing.LinkBriefing,
 	store.MailAnswer:   briefing.LinkBriefing,
 	store.MailInvite:   briefing.LinkWelcome,
 	store.MailReset:    briefing.LinkReset,

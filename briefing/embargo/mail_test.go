@@ -332,7 +332,7 @@ func TestCompose(t *testing.T) {
 		{store.MailReleased, "Now public: New pricing", []string{base + "/news/new-pricing-7", "What to tell customers:", "Old contracts keep"}},
 		{store.MailReminder, "Reminder: please acknowledge New pricing", []string{"THE-LINK"}},
 		{store.MailReview, "To review: New pricing", []string{base + "/reviews/7", "approves"}},
-		{store.MailRevised, "Changed: New pricing — please acknowledge again", []string{base + "/briefings/7", "The date moved to 3 March"}},
+		{store.MailRevised, "Changed: New pricing — please acknowledge again", []string{"THE-LINK", "The date moved to 3 March"}},
 		{store.MailDeliveryFailed, "Delivery failed: New pricing on press wire", []string{base + "/announcements/7", "answered 500", "8 attempt"}},
 	}
 	for _, tt := range tests {
