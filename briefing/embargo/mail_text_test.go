@@ -2,7 +2,6 @@ package embargo
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"firsthand/briefing"
 	"firsthand/briefing/channel"
 	"firsthand/briefing/i18n"
+	"firsthand/briefing/testkit"
 	"firsthand/store"
 	"firsthand/templates"
 )
@@ -31,31 +31,13 @@ func testLocale(t testing.TB, lang, zone string) *i18n.Locale {
 	return cat.Locale(lang, loc)
 }
 
-var (
-	mailWords = regexp.MustCompile(`\p{L}{2,}`)
-	// mailLinks are left out of the check: a token's letters are random.
-	mailLinks = regexp.MustCompile(`https?://\S+`)
-)
-
-// englishWords are common English words that German does not share: one
-// of them in a German mail is a text the mail forgot to translate.
-var englishWords = map[string]bool{"the": true, "and": true, "of": true, "your": true, "you": true, "is": true,
-	"are": true, "please": true, "this": true, "with": true, "has": true, "have": true, "been": true, "yet": true,
-	"from": true, "which": true, "what": true, "who": true, "when": true, "there": true, "here": true,
-	"their": true, "they": true, "its": true, "not": true, "be": true, "for": true, "that": true, "to": true,
-	"it": true, "by": true, "or": true, "on": true, "at": true, "no": true, "read": true, "hello": true,
-	"now": true, "new": true, "acknowledge": true, "reminder": true, "embargo": true}
-
 // englishIn lists the lines of a mail that hold English words, with the
 // word.
 func englishIn(mail string) []string {
 	var found []string
 	for line := range strings.SplitSeq(mail, "\n") {
-		for _, w := range mailWords.FindAllString(mailLinks.ReplaceAllString(line, ""), -1) {
-			if englishWords[strings.ToLower(w)] {
-				found = append(found, w+" in "+strings.TrimSpace(line))
-				break
-			}
+		if w, ok := testkit.EnglishWord(line); ok {
+			found = append(found, w+" in "+strings.TrimSpace(line))
 		}
 	}
 	return found

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html"
 
 	"firsthand/briefing/i18n"
+	"firsthand/briefing/testkit"
 	"firsthand/templates"
 )
 
@@ -132,25 +133,14 @@ func when(t *testing.T, zone string) func(v any) string {
 	return func(v any) string { return l.Time(timeOf(v)) }
 }
 
-// englishWords are common English words that German does not share: one
-// of them in a German page's text is a string the page forgot to translate.
-var englishWords = map[string]bool{"the": true, "and": true, "of": true, "your": true, "you": true, "is": true,
-	"are": true, "please": true, "this": true, "with": true, "has": true, "have": true, "been": true, "yet": true,
-	"from": true, "which": true, "what": true, "who": true, "when": true, "there": true, "here": true,
-	"their": true, "they": true, "its": true, "not": true, "be": true, "for": true, "that": true, "to": true,
-	"it": true, "by": true, "or": true, "on": true, "at": true, "no": true, "sign": true, "read": true}
-
 // englishIn lists the English words in the text a person sees or hears on
 // a page (text, titles, labels, placeholders, confirmations): none on a
 // German page.
 func englishIn(page string) []string {
 	var found []string
 	check := func(s string) {
-		for _, w := range words.FindAllString(s, -1) {
-			if englishWords[strings.ToLower(w)] {
-				found = append(found, w+" in "+strings.Join(strings.Fields(s), " "))
-				return
-			}
+		if w, ok := testkit.EnglishWord(s); ok {
+			found = append(found, w+" in "+strings.Join(strings.Fields(s), " "))
 		}
 	}
 	z := html.NewTokenizer(strings.NewReader(page))

@@ -3,9 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -134,20 +131,4 @@ func (s *Server) reviewRefused(c *gin.Context, err error, field string, f review
 	}
 	f.Errors.Add(field, "%s", refusal(s.locale(c), err))
 	s.renderReview(c, status, &f)
-}
-
-// refusal is a domain error as a sentence in l's language: a capital
-// first letter (of the first rune, so "über" stays valid UTF-8) and a full
-// stop unless it ends in one.
-func refusal(l *i18n.Locale, err error) string {
-	msg := strings.TrimSpace(l.Error(err))
-	r, n := utf8.DecodeRuneInString(msg)
-	if n == 0 {
-		return msg
-	}
-	msg = string(unicode.ToUpper(r)) + msg[n:]
-	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "!") && !strings.HasSuffix(msg, "?") {
-		msg += "."
-	}
-	return msg
 }

@@ -25,13 +25,7 @@ import (
 
 func init() {
 	funcs["in"] = func(list []string, s string) bool { return slices.Contains(list, s) }
-	funcs["sentence"] = func(s string) string {
-		s = upperFirst(strings.TrimSpace(s))
-		if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?") {
-			s += "."
-		}
-		return s
-	}
+	funcs["sentence"] = sentence
 	funcs["initial"] = func(name string) string {
 		for _, r := range strings.TrimSpace(name) {
 			return strings.ToUpper(string(r))
@@ -105,6 +99,20 @@ func (e *formErrors) addDomain(l *i18n.Locale, err error, fields map[string]stri
 	return true
 }
 
+// sentence makes s a sentence: a capital first letter and a closing stop.
+func sentence(s string) string {
+	s = upperFirst(strings.TrimSpace(s))
+	if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?") {
+		s += "."
+	}
+	return s
+}
+
+// refusal is a domain error as a sentence in the reader's language.
+func refusal(l *i18n.Locale, err error) string { return sentence(l.Error(err)) }
+
+// upperFirst capitalises the first letter (the first rune, so that "über"
+// stays valid UTF-8).
 func upperFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	if n == 0 {
@@ -112,22 +120,6 @@ func upperFirst(s string) string {
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
 }
-
-// thousands writes a count the way people read it: 1,200.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-// percentDown writes a ratio as a whole percentage, rounded down so that 79.6%
-// never reads as a met 80%.
-func percentDown(f float64) string { return fmt.Sprintf("%.0f%%", math.Floor(f*100+1e-9)) }
 
 // ackNeeded is how many acknowledgements a threshold asks of n recipients,
 // computed as the gate does (briefing.meets).
