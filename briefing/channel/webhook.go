@@ -129,7 +129,7 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 	if err := checkMessage(m); err != nil {
 		return err
 	}
-	body, err := json.Marshal(webhookEvent{
+	return w.deliver(ctx, m.ReceiverID, webhookEvent{
 		Type: EventReleased,
 		Data: webhookData{
 			ID:         m.AnnouncementID,
@@ -140,15 +140,20 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 			ReleasedAt: m.ReleasedAt.UTC().Format(time.RFC3339),
 		},
 	})
+}
+
+// deliver posts one event, signed, under its webhook-id.
+func (w *webhook) deliver(ctx context.Context, receiverID string, event any) error {
+	body, err := json.Marshal(event)
 	if err != nil {
 		return &Error{Msg: "webhook: encoding the event: " + err.Error()}
 	}
 	ts := strconv.FormatInt(w.now().Unix(), 10)
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	h.Set("webhook-id", m.ReceiverID)
+	h.Set("webhook-id", receiverID)
 	h.Set("webhook-timestamp", ts)
-	h.Set("webhook-signature", "v1,"+w.sign(m.ReceiverID, ts, body))
+	h.Set("webhook-signature", "v1,"+w.sign(receiverID, ts, body))
 	return post(ctx, w.client, w.url, h, body, urlSecrets(w.url)...)
 }
 
@@ -188,15 +193,5 @@ func (w *webhook) Retract(ctx context.Context, m Message, _ string) error {
 	var ev webhookWithdrawn
 	ev.Type, ev.Data.ID, ev.Data.Reason = EventWithdrawn, m.AnnouncementID, m.Reason
 	ev.Data.WithdrawnAt = m.WithdrawnAt.UTC().Format(time.RFC3339)
-	body, err := json.Marshal(ev)
-	if err != nil {
-		return &Error{Msg: "webhook: encoding the event: " + err.Error()}
-	}
-	ts := strconv.FormatInt(w.now().Unix(), 10)
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set("webhook-id", m.ReceiverID)
-	h.Set("webhook-timestamp", ts)
-	h.Set("webhook-signature", "v1,"+w.sign(m.ReceiverID, ts, body))
-	return post(ctx, w.client, w.url, h, body, urlSecrets(w.url)...)
+	return w.deliver(ctx, m.ReceiverID, ev)
 }

@@ -48,13 +48,13 @@ func (l *Locale) ZoneName(t time.Time) string {
 		}
 	}
 	if abbr == "" || strings.ContainsAny(abbr[:1], "+-0123456789") {
-		return utcOffset(offset)
+		return UTCOffset(offset)
 	}
 	return abbr
 }
 
-// utcOffset writes an offset in seconds as UTC+3 or UTC+5:30.
-func utcOffset(seconds int) string {
+// UTCOffset writes an offset in seconds as UTC+3 or UTC+5:30.
+func UTCOffset(seconds int) string {
 	if seconds == 0 {
 		return "UTC"
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -289,12 +288,7 @@ func TestPageDashboardShowsNextReminder(t *testing.T) {
 // every reader who has not chosen their own.
 func (a *pgApp) berlin() {
 	a.t.Helper()
-	if _, err := a.st.UpdateSettings("test", func(set *briefing.Settings) error {
-		set.TimeZone = "Europe/Berlin"
-		return nil
-	}); err != nil {
-		a.t.Fatal(err)
-	}
+	a.zone("Europe/Berlin")
 }
 
 func mustZone(t *testing.T, name string) *time.Location {
@@ -513,26 +507,7 @@ func TestPageDashboardSpeaksGermanInWorksCouncilMode(t *testing.T) {
 // postGerman posts a form as a German reader and reads the flash note.
 func (a *pgApp) postGerman(u pgUser, path string, form url.Values) pgResp {
 	a.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, a.ts.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept-Language", germanReader["Accept-Language"])
-	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: u.session})
-	res, err := a.client.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	r := pgResp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
-	for _, ck := range res.Cookies() {
-		if ck.Name == flashCookie && ck.MaxAge > 0 {
-			r.Flash, _ = url.QueryUnescape(ck.Value)
-		}
-	}
-	return r
+	return a.sendIn(germanBrowser, &u, http.MethodPost, path, form)
 }
 
 // TestPageDashboardFormsAnswerInGerman: the notes after the dashboard's

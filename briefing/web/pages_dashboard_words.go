@@ -1,7 +1,6 @@
 package web
 
 import (
-	"strings"
 	"time"
 
 	"firsthand/briefing"
@@ -56,16 +55,6 @@ func deptLabel(l *i18n.Locale, d string) string {
 		return l.T("dash.other_departments")
 	}
 	return d
-}
-
-// asSentence makes a message (a domain error's has no full stop) a
-// sentence: a capital first and a stop at the end.
-func asSentence(s string) string {
-	s = upperFirst(strings.TrimSpace(s))
-	if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?") {
-		s += "."
-	}
-	return s
 }
 
 // releaseReason says why an announcement was released, to follow "released

@@ -244,33 +244,15 @@ var pgGermanReader = map[string]string{"Accept-Language": "de-DE,de;q=0.9"}
 func pgSend(a *pgApp, u pgUser, method, path string, form url.Values, header map[string]string) pgResp {
 	a.t.Helper()
 	var body io.Reader
+	h := http.Header{}
 	if form != nil {
 		body = strings.NewReader(form.Encode())
+		h.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	req, err := http.NewRequest(method, a.ts.URL+path, body)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: u.session})
 	for k, v := range header {
-		req.Header.Set(k, v)
+		h.Set(k, v)
 	}
-	res, err := a.client.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	r := pgResp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
-	for _, ck := range res.Cookies() {
-		if ck.Name == flashCookie && ck.MaxAge > 0 {
-			r.Flash, _ = url.QueryUnescape(ck.Value)
-		}
-	}
-	return r
+	return a.do(&u, method, path, body, h)
 }
 
 // pgSavedDraft is the draft a save redirected to.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -130,7 +129,7 @@ func (s *Server) timeView(l *i18n.Locale, now time.Time, field, typed, choice st
 			}
 			_, offset := c.Zone()
 			v.Choices = append(v.Choices, timeChoice{Value: c.UTC().Format(time.RFC3339),
-				Label:   l.T(id, "Time", clock, "Offset", offsetName(offset)),
+				Label:   l.T(id, "Time", clock, "Offset", i18n.UTCOffset(offset)),
 				Checked: t.At != nil && t.At.Equal(c)})
 		}
 	}
@@ -145,20 +144,4 @@ func zoneLabel(l *i18n.Locale, t time.Time) string {
 		return name
 	}
 	return name + ", " + abbr
-}
-
-// offsetName writes a UTC offset in seconds as "UTC+2" or "UTC+10:30".
-func offsetName(seconds int) string {
-	if seconds == 0 {
-		return "UTC"
-	}
-	sign := "+"
-	if seconds < 0 {
-		sign, seconds = "-", -seconds
-	}
-	s := "UTC" + sign + strconv.Itoa(seconds/3600)
-	if m := seconds % 3600 / 60; m != 0 {
-		s += ":" + strconv.Itoa(m/10) + strconv.Itoa(m%10)
-	}
-	return s
 }

@@ -65,7 +65,7 @@ func (s *Server) people(c *gin.Context, a *briefing.Announcement, r briefing.Rea
 	scope, err := briefing.ReceiptScope(u, a, c.Query("department"))
 	if err != nil {
 		if c.Query("department") == "" && errors.Is(err, briefing.ErrForbidden) {
-			p.Denied, p.Scoped = asSentence(l.Error(err)), true
+			p.Denied, p.Scoped = refusal(l, err), true
 			return p, nil
 		}
 		return p, err
@@ -150,7 +150,7 @@ func aggregatePeople(p peopleView, u *briefing.User, l *i18n.Locale, a *briefing
 		case !errors.Is(err, briefing.ErrForbidden):
 			return p, err
 		case scope.Department == "" && requested == "":
-			p.Denied, p.Scoped = asSentence(l.Error(err)), true
+			p.Denied, p.Scoped = refusal(l, err), true
 			return p, nil
 		case scope.Department == "":
 			return p, err

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -91,36 +90,7 @@ func staffGet(t *testing.T, a *pgApp, u *pgUser, path, lang string) pgResp {
 // a form if one is given.
 func staffSend(t *testing.T, a *pgApp, u *pgUser, method, path string, form url.Values, lang string) pgResp {
 	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, a.ts.URL+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if lang != "" {
-		req.Header.Set("Accept-Language", lang)
-	}
-	if u != nil {
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: u.session})
-	}
-	res, err := a.client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	r := pgResp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
-	for _, ck := range res.Cookies() {
-		if ck.Name == flashCookie && ck.MaxAge > 0 {
-			r.Flash, _ = url.QueryUnescape(ck.Value)
-		}
-	}
-	return r
+	return a.sendIn(lang, u, method, path, form)
 }
 
 const acceptGerman = "de-DE,de;q=0.9,en;q=0.5"

@@ -126,13 +126,6 @@ func upperFirst(s string) string {
 func ackNeeded(threshold float64, n int) int { return int(math.Ceil(threshold*float64(n) - 1e-9)) }
 
 // deptName names the empty department so that people can see it.
-// deptName is a department as a page names it: "" is nobody's department.
-func deptName(l *i18n.Locale, d string) string {
-	if d == "" {
-		return l.T("dash.no_department")
-	}
-	return d
-}
 
 // localMinute is the form of a datetime-local input's value.
 const localMinute = "2006-01-02T15:04"

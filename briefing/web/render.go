@@ -64,7 +64,7 @@ func localeFuncs(l *i18n.Locale) template.FuncMap {
 		"num":      l.Num,
 		"pct":      l.Pct,
 		"terr":     l.Error,
-		"deptName": func(d string) string { return deptName(l, d) },
+		"deptName": func(d string) string { return deptLabel(l, d) },
 	}
 }
 

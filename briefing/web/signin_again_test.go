@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -102,19 +101,9 @@ func storeFilterAll() store.AnnouncementFilter { return store.AnnouncementFilter
 // sendWith is a body-less request with extra headers.
 func (a *pgApp) sendWith(u pgUser, method, path string, header map[string]string) pgResp {
 	a.t.Helper()
-	req, err := http.NewRequest(method, a.ts.URL+path, nil)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: u.session})
+	h := http.Header{}
 	for k, v := range header {
-		req.Header.Set(k, v)
+		h.Set(k, v)
 	}
-	res, err := a.client.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return pgResp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location")}
+	return a.do(&u, method, path, nil, h)
 }
